@@ -1,0 +1,124 @@
+// Env: every operating-system call the engine makes (files, directories, links, locks,
+// clock, processes) goes through this interface, as in LevelDB. PosixEnv is the real
+// implementation; FaultEnv (fault_env.h) wraps any Env to inject ENOSPC/EIO/EACCES and
+// crash points in tests.
+//
+// Thread-safety: every method may be called concurrently from several threads.
+// Paths are plain std::string paths in the OS encoding (bytes on POSIX).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cairn/util/error.h"
+
+namespace cairn::env {
+
+enum class FileType { regular, directory, symlink, other };
+
+struct FileStat {
+  FileType type = FileType::other;
+  std::uint64_t dev = 0;
+  std::uint64_t ino = 0;
+  std::uint64_t size = 0;
+  std::int64_t mtime_ns = 0;
+  std::uint32_t mode = 0;  // permission bits (07777)
+  std::uint64_t nlink = 0;
+  bool is_exec() const { return (mode & 0100) != 0; }
+};
+
+struct DirEntry {
+  std::string name;
+  FileType type;  // from d_type; symlinks are reported as symlink
+};
+
+enum class Follow { yes, no };
+enum class Durability { none, fsync };
+
+// A file opened for sequential reading.
+class ReadableFile {
+ public:
+  virtual ~ReadableFile() = default;
+  // Reads up to n bytes; returns 0 at end of file.
+  virtual Expected<std::size_t> read(char* buf, std::size_t n) = 0;
+};
+
+// A file opened for writing. close() must be called; a destroyed unclosed file is closed
+// silently (errors lost), so callers that care call close().
+class WritableFile {
+ public:
+  virtual ~WritableFile() = default;
+  virtual Status append(std::string_view data) = 0;
+  virtual Status sync() = 0;
+  virtual Status close() = 0;
+};
+
+// An advisory exclusive lock (flock) held until destruction.
+class FileLock {
+ public:
+  virtual ~FileLock() = default;
+};
+
+class Env {
+ public:
+  virtual ~Env() = default;
+
+  // Returns std::nullopt when the path does not exist.
+  virtual Expected<std::optional<FileStat>> stat(const std::string& path, Follow follow) = 0;
+  // Entries other than "." and "..", in no particular order.
+  virtual Expected<std::vector<DirEntry>> list_dir(const std::string& path) = 0;
+  virtual Expected<std::unique_ptr<ReadableFile>> open_read(const std::string& path) = 0;
+  // Creates or truncates; mode applied on creation (subject to umask).
+  virtual Expected<std::unique_ptr<WritableFile>> open_write(const std::string& path,
+                                                             std::uint32_t mode = 0666) = 0;
+  // Creates exclusively (O_EXCL); conflict if it exists.
+  virtual Expected<std::unique_ptr<WritableFile>> create_new(const std::string& path,
+                                                             std::uint32_t mode = 0666) = 0;
+  virtual Status rename(const std::string& from, const std::string& to) = 0;
+  // Removes a file or symlink; not_found when missing.
+  virtual Status remove_file(const std::string& path) = 0;
+  // Removes an empty directory.
+  virtual Status remove_dir(const std::string& path) = 0;
+  // Creates the directory and its parents; ok if it exists.
+  virtual Status make_dirs(const std::string& path, std::uint32_t mode = 0777) = 0;
+  virtual Status chmod(const std::string& path, std::uint32_t mode) = 0;
+  virtual Status hardlink(const std::string& from, const std::string& to) = 0;
+  virtual Status symlink(const std::string& target, const std::string& link) = 0;
+  // FICLONE; returns an error with errno semantics (EOPNOTSUPP/EXDEV/...) when unsupported.
+  virtual Status reflink(const std::string& from, const std::string& to) = 0;
+  virtual Expected<std::string> read_link(const std::string& path) = 0;
+  virtual Status sync_dir(const std::string& path) = 0;
+  // Takes an exclusive flock on path (created if missing), writing " <pid>\n" like
+  // zc.lockfile. conflict when another process holds it.
+  virtual Expected<std::unique_ptr<FileLock>> lock_file(const std::string& path) = 0;
+  virtual std::chrono::system_clock::time_point now() = 0;
+  // Sets mtime (ns since epoch) of a path.
+  virtual Status set_mtime(const std::string& path, std::int64_t mtime_ns) = 0;
+  // A crash point: FaultEnv may terminate the process here ("kill -9 between steps").
+  virtual void crash_point(std::string_view name) {}
+
+  // ---- helpers built on the primitives (not virtual) ----
+  Expected<std::string> read_file(const std::string& path);
+  Expected<bool> exists(const std::string& path);
+  // Atomic write: temp file in the same directory, write, fsync, rename, fsync dir.
+  Status write_file_atomic(const std::string& path, std::string_view data,
+                           std::uint32_t mode = 0666, Durability durability = Durability::fsync);
+  // Copies bytes from one file to a new file (not atomic: callers write a temp name).
+  Status copy_file(const std::string& from, const std::string& to, std::uint32_t mode = 0666);
+  // Removes a tree recursively (files, symlinks, dirs). ok if missing.
+  Status remove_tree(const std::string& path);
+};
+
+// The process-wide default Env (PosixEnv), possibly wrapped by FaultEnv when the
+// CAIRN_FAULT environment variable is set (see fault_env.h).
+Env* default_env();
+
+// A unique temporary file name next to `path`: "<dir>/.<base>.<random>.tmp".
+std::string temp_name_for(const std::string& path);
+
+}  // namespace cairn::env

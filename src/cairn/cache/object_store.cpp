@@ -1,0 +1,151 @@
+#include "cairn/cache/object_store.h"
+
+#include "cairn/object/file_hash.h"
+#include "cairn/util/md5.h"
+#include "cairn/util/path.h"
+
+namespace cairn::cache {
+
+using object::HashName;
+using object::ObjectId;
+
+namespace {
+HashMode mode_of(const ObjectId& id) {
+  return id.name == HashName::md5 ? HashMode::md5 : HashMode::dos2unix;
+}
+}  // namespace
+
+std::string ObjectStore::path_of(const ObjectId& id) const {
+  return path::join(m_root, object::object_relpath(id));
+}
+
+Expected<bool> ObjectStore::exists(const ObjectId& id) {
+  ASSIGN_OR_RETURN(auto st, m_env->stat(path_of(id), env::Follow::yes));
+  return st.has_value() && st->type == env::FileType::regular;
+}
+
+Expected<bool> ObjectStore::verify(const ObjectId& id, Verify verify) {
+  std::string p = path_of(id);
+  ASSIGN_OR_RETURN(auto st, m_env->stat(p, env::Follow::yes));
+  if (!st) return false;
+  if (verify == Verify::trust_mode && (st->mode & 0777) == 0444) return true;
+  ASSIGN_OR_RETURN(auto h, object::hash_file(m_env, p, mode_of(id)));
+  if (h.md5 != id.digest())
+    return make_error(ErrorCode::corrupt, "cache object " + p + " is corrupt (its content hashes to " + h.md5 + ")");
+  if ((st->mode & 0777) != 0444) (void)m_env->chmod(p, 0444);
+  return true;
+}
+
+Status ObjectStore::install_tmp(const std::string& tmp, const std::string& final_path) {
+  if (auto s = m_env->chmod(tmp, 0444); !s) {
+    (void)m_env->remove_file(tmp);
+    return s;
+  }
+  m_env->crash_point("cache.before_rename");
+  if (auto s = m_env->rename(tmp, final_path); !s) {
+    (void)m_env->remove_file(tmp);
+    return s;
+  }
+  return ok();
+}
+
+Status ObjectStore::put_bytes(const ObjectId& id, std::string_view data) {
+  std::string final_path = path_of(id);
+  TRY_STATUS(m_env->make_dirs(path::parent(final_path)));
+  std::string tmp = env::temp_name_for(final_path);
+  auto f = m_env->create_new(tmp, 0644);
+  if (!f) return std::unexpected(f.error());
+  auto cleanup = [&](Error e) -> Status {
+    (void)m_env->remove_file(tmp);
+    return std::unexpected(std::move(e));
+  };
+  if (auto s = (*f)->append(data); !s) return cleanup(s.error());
+  if (auto s = (*f)->close(); !s) return cleanup(s.error());
+  return install_tmp(tmp, final_path);
+}
+
+Status ObjectStore::put_file(const ObjectId& id, const std::string& src) {
+  std::string final_path = path_of(id);
+  TRY_STATUS(m_env->make_dirs(path::parent(final_path)));
+  std::string tmp = env::temp_name_for(final_path);
+  auto cleanup = [&](Error e) -> Status {
+    (void)m_env->remove_file(tmp);
+    return std::unexpected(std::move(e));
+  };
+  if (m_env->reflink(src, tmp)) {
+    // A clone shares blocks; verify its content still hashes to the id.
+    auto h = object::hash_file(m_env, tmp, mode_of(id));
+    if (!h) return cleanup(h.error());
+    if (h->md5 != id.digest()) return cleanup(Error(ErrorCode::conflict, src + " changed while it was being added"));
+    return install_tmp(tmp, final_path);
+  }
+  auto in = m_env->open_read(src);
+  if (!in) return std::unexpected(in.error());
+  auto out = m_env->create_new(tmp, 0644);
+  if (!out) return std::unexpected(out.error());
+  constexpr std::size_t k_chunk = 1 << 20;
+  thread_local std::unique_ptr<char[]> buf(new char[k_chunk]);
+  Md5 md5;
+  bool legacy = id.name == HashName::md5_dos2unix;
+  while (true) {
+    std::size_t filled = 0;
+    while (filled < k_chunk) {
+      auto n = (*in)->read(buf.get() + filled, k_chunk - filled);
+      if (!n) return cleanup(n.error());
+      if (*n == 0) break;
+      filled += *n;
+    }
+    if (filled == 0) break;
+    std::string_view chunk(buf.get(), filled);
+    if (legacy && looks_like_text(chunk)) md5.update(dos2unix(chunk));
+    else md5.update(chunk);
+    if (auto s = (*out)->append(chunk); !s) return cleanup(s.error());
+    if (filled < k_chunk) break;
+  }
+  if (auto s = (*out)->close(); !s) return cleanup(s.error());
+  if (md5.hex_digest() != id.digest())
+    return cleanup(Error(ErrorCode::conflict, src + " changed while it was being added"));
+  return install_tmp(tmp, final_path);
+}
+
+Expected<object::Tree> ObjectStore::read_tree(const ObjectId& id) {
+  std::string p = path_of(id);
+  auto bytes = m_env->read_file(p);
+  if (!bytes) {
+    if (bytes.error().code() == ErrorCode::not_found)
+      return make_error(ErrorCode::not_found, "manifest " + id.value + " is not in the cache");
+    return std::unexpected(bytes.error());
+  }
+  if (hash_bytes(*bytes, mode_of(id)) != id.digest())
+    return make_error(ErrorCode::corrupt, "cache object " + p + " is corrupt (its content does not match its name)");
+  return object::Tree::parse(*bytes, p);
+}
+
+Expected<std::vector<ObjectId>> ObjectStore::list_all() {
+  std::vector<ObjectId> out;
+  auto scan = [&](const std::string& base, HashName name) -> Status {
+    ASSIGN_OR_RETURN(auto st, m_env->stat(base, env::Follow::yes));
+    if (!st) return ok();
+    ASSIGN_OR_RETURN(auto prefixes, m_env->list_dir(base));
+    for (const auto& pre : prefixes) {
+      if (pre.name.size() != 2 || pre.type != env::FileType::directory) continue;
+      ASSIGN_OR_RETURN(auto files, m_env->list_dir(path::join(base, pre.name)));
+      for (const auto& f : files) {
+        std::string value = pre.name + f.name;
+        if (object::is_valid_object_id(value)) out.push_back(ObjectId{value, name});
+      }
+    }
+    return ok();
+  };
+  TRY_STATUS(scan(path::join(m_root, "files/md5"), HashName::md5));
+  TRY_STATUS(scan(m_root, HashName::md5_dos2unix));
+  return out;
+}
+
+Status ObjectStore::remove(const ObjectId& id) {
+  auto s = m_env->remove_file(path_of(id));
+  if (!s && s.error().code() == ErrorCode::not_found) return ok();
+  return s;
+}
+
+}  // namespace cairn::cache

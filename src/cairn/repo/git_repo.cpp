@@ -1,0 +1,138 @@
+#include "cairn/repo/git_repo.h"
+
+#include <git2.h>
+
+#include <mutex>
+
+#include "cairn/util/path.h"
+
+namespace cairn::repo {
+namespace {
+
+void ensure_init() {
+  static std::once_flag once;
+  std::call_once(once, [] { git_libgit2_init(); });
+}
+
+std::unexpected<Error> git_error(const std::string& what) {
+  const git_error* e = git_error_last();
+  return make_error(ErrorCode::io, what + ": " + (e && e->message ? e->message : "libgit2 error"));
+}
+
+}  // namespace
+
+struct GitRepo::Impl {
+  git_repository* repo = nullptr;
+  ~Impl() {
+    if (repo) git_repository_free(repo);
+  }
+};
+
+GitRepo::~GitRepo() = default;
+
+Expected<std::unique_ptr<GitRepo>> GitRepo::open(const std::string& path) {
+  ensure_init();
+  std::unique_ptr<GitRepo> g(new GitRepo());
+  g->m_impl = std::make_unique<Impl>();
+  if (git_repository_open_ext(&g->m_impl->repo, path.c_str(), 0, nullptr) != 0)
+    return make_error(ErrorCode::not_found, path + " is not inside a git repository");
+  const char* wd = git_repository_workdir(g->m_impl->repo);
+  if (!wd) return make_error(ErrorCode::invalid_input, "bare git repositories are not supported");
+  g->m_workdir = wd;
+  while (g->m_workdir.size() > 1 && g->m_workdir.back() == '/') g->m_workdir.pop_back();
+  return g;
+}
+
+Status GitRepo::add(const std::vector<std::string>& paths) {
+  git_index* index = nullptr;
+  if (git_repository_index(&index, m_impl->repo) != 0) return git_error("opening git index");
+  for (const auto& p : paths) {
+    std::string rel = p.starts_with('/') ? path::relative(p, m_workdir) : p;
+    if (git_index_add_bypath(index, rel.c_str()) != 0) {
+      git_index_free(index);
+      return git_error("git add " + rel);
+    }
+  }
+  int rc = git_index_write(index);
+  git_index_free(index);
+  if (rc != 0) return git_error("writing git index");
+  return ok();
+}
+
+Expected<bool> GitRepo::is_ignored(const std::string& relpath) {
+  int ignored = 0;
+  if (git_ignore_path_is_ignored(&ignored, m_impl->repo, relpath.c_str()) != 0)
+    return git_error("checking git ignore rules");
+  return ignored != 0;
+}
+
+Expected<std::string> GitRepo::resolve(const std::string& rev) {
+  git_object* obj = nullptr;
+  if (git_revparse_single(&obj, m_impl->repo, rev.c_str()) != 0)
+    return make_error(ErrorCode::not_found, "unknown Git revision '" + rev + "'");
+  git_object* commit = nullptr;
+  int rc = git_object_peel(&commit, obj, GIT_OBJECT_COMMIT);
+  git_object_free(obj);
+  if (rc != 0) return make_error(ErrorCode::invalid_input, "'" + rev + "' is not a commit");
+  char buf[GIT_OID_HEXSZ + 1];
+  git_oid_tostr(buf, sizeof buf, git_object_id(commit));
+  git_object_free(commit);
+  return std::string(buf);
+}
+
+namespace {
+struct WalkCtx {
+  std::string suffix;
+  std::vector<std::string>* out;
+};
+int walk_cb(const char* root, const git_tree_entry* entry, void* payload) {
+  auto* ctx = static_cast<WalkCtx*>(payload);
+  if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) return 0;
+  std::string name = git_tree_entry_name(entry);
+  if (name.size() >= ctx->suffix.size() && name.compare(name.size() - ctx->suffix.size(), ctx->suffix.size(), ctx->suffix) == 0)
+    ctx->out->push_back(std::string(root) + name);
+  return 0;
+}
+}  // namespace
+
+Expected<std::vector<std::string>> GitRepo::list_files(const std::string& commit_hex, const std::string& suffix) {
+  git_oid oid;
+  if (git_oid_fromstr(&oid, commit_hex.c_str()) != 0) return make_error(ErrorCode::invalid_input, "bad commit id");
+  git_commit* commit = nullptr;
+  if (git_commit_lookup(&commit, m_impl->repo, &oid) != 0) return git_error("reading commit " + commit_hex);
+  git_tree* tree = nullptr;
+  int rc = git_commit_tree(&tree, commit);
+  git_commit_free(commit);
+  if (rc != 0) return git_error("reading tree of " + commit_hex);
+  std::vector<std::string> out;
+  WalkCtx ctx{suffix, &out};
+  rc = git_tree_walk(tree, GIT_TREEWALK_PRE, walk_cb, &ctx);
+  git_tree_free(tree);
+  if (rc != 0) return git_error("walking tree of " + commit_hex);
+  return out;
+}
+
+Expected<std::optional<std::string>> GitRepo::read_file(const std::string& commit_hex, const std::string& relpath) {
+  git_oid oid;
+  if (git_oid_fromstr(&oid, commit_hex.c_str()) != 0) return make_error(ErrorCode::invalid_input, "bad commit id");
+  git_commit* commit = nullptr;
+  if (git_commit_lookup(&commit, m_impl->repo, &oid) != 0) return git_error("reading commit " + commit_hex);
+  git_tree* tree = nullptr;
+  int rc = git_commit_tree(&tree, commit);
+  git_commit_free(commit);
+  if (rc != 0) return git_error("reading tree of " + commit_hex);
+  git_tree_entry* entry = nullptr;
+  rc = git_tree_entry_bypath(&entry, tree, relpath.c_str());
+  git_tree_free(tree);
+  if (rc == GIT_ENOTFOUND) return std::optional<std::string>{};
+  if (rc != 0) return git_error("looking up " + relpath);
+  git_blob* blob = nullptr;
+  rc = git_blob_lookup(&blob, m_impl->repo, git_tree_entry_id(entry));
+  git_tree_entry_free(entry);
+  if (rc != 0) return git_error("reading blob " + relpath);
+  std::string content(static_cast<const char*>(git_blob_rawcontent(blob)), static_cast<std::size_t>(git_blob_rawsize(blob)));
+  git_blob_free(blob);
+  return std::optional<std::string>(std::move(content));
+}
+
+}  // namespace cairn::repo

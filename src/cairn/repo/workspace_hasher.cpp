@@ -1,0 +1,180 @@
+#include "cairn/repo/workspace_hasher.h"
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <optional>
+
+#include "cairn/object/file_hash.h"
+#include "cairn/util/counters.h"
+#include "cairn/util/path.h"
+#include "cairn/util/progress.h"
+#include "cairn/util/thread_pool.h"
+
+namespace cairn::repo {
+namespace {
+
+constexpr std::uint64_t k_in_memory_limit = 4u << 20;
+
+std::int64_t wall_ns(env::Env* env) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(env->now().time_since_epoch()).count();
+}
+
+struct PendingDir {
+  std::string rel;  // relative to the walked dir ("" for the top)
+};
+
+}  // namespace
+
+Expected<std::vector<WorkspaceFile>> walk_dir(Repository& repo, const std::string& dir_abs,
+                                              std::size_t jobs) {
+  env::Env* env = repo.env();
+  const std::string root_rel = repo.rel_to_root(dir_abs);
+  std::vector<WorkspaceFile> files;
+  std::vector<std::string> level{""};
+  std::mutex mu;
+  std::optional<Error> first_error;
+  while (!level.empty()) {
+    std::vector<std::string> next;
+    std::vector<WorkspaceFile> found;
+    parallel_for(level.size(), jobs, [&](std::size_t i) {
+      const std::string& rel = level[i];
+      std::string abs = rel.empty() ? dir_abs : dir_abs + "/" + rel;
+      auto entries = env->list_dir(abs);
+      if (!entries) {
+        std::lock_guard lock(mu);
+        if (!first_error) first_error = entries.error();
+        return;
+      }
+      std::vector<std::string> my_dirs;
+      std::vector<WorkspaceFile> my_files;
+      // A nested DVC repository (a directory with its own .dvc/) is skipped whole.
+      if (!rel.empty()) {
+        for (const auto& e : *entries)
+          if (e.name == ".dvc" && e.type == env::FileType::directory) return;
+      }
+      for (const auto& e : *entries) {
+        std::string child_rel = rel.empty() ? e.name : rel + "/" + e.name;
+        std::string from_root = root_rel == "." ? child_rel : root_rel + "/" + child_rel;
+        env::FileType type = e.type;
+        if (type == env::FileType::symlink || type == env::FileType::other) {
+          auto st = env->stat(abs + "/" + e.name, env::Follow::yes);
+          if (!st || !*st) continue;  // dangling link
+          type = (*st)->type;
+        }
+        bool is_dir = type == env::FileType::directory;
+        if (repo.ignore().is_ignored(from_root, is_dir)) continue;
+        if (is_dir) my_dirs.push_back(std::move(child_rel));
+        else if (type == env::FileType::regular)
+          my_files.push_back(WorkspaceFile{std::move(child_rel), abs + "/" + e.name, {}, {}});
+      }
+      std::lock_guard lock(mu);
+      for (auto& d : my_dirs) next.push_back(std::move(d));
+      for (auto& f : my_files) found.push_back(std::move(f));
+    });
+    if (first_error) return std::unexpected(*first_error);
+    for (auto& f : found) files.push_back(std::move(f));
+    level = std::move(next);
+  }
+  // stat every file (following symlinks) in parallel
+  parallel_for(files.size(), jobs, [&](std::size_t i) {
+    auto st = env->stat(files[i].abspath, env::Follow::yes);
+    if (!st || !*st) {
+      std::lock_guard lock(mu);
+      if (!first_error)
+        first_error = st ? Error(ErrorCode::not_found, files[i].abspath + " disappeared while walking") : st.error();
+      return;
+    }
+    files[i].st = **st;
+  });
+  if (first_error) return std::unexpected(*first_error);
+  counters().files_walked += files.size();
+  std::sort(files.begin(), files.end(),
+            [](const WorkspaceFile& a, const WorkspaceFile& b) { return a.relpath < b.relpath; });
+  return files;
+}
+
+Status hash_files(Repository& repo, std::vector<WorkspaceFile>& files, HashMode mode, Insert insert,
+                  std::size_t jobs, const std::string& label) {
+  env::Env* env = repo.env();
+  auto& sc = repo.stat_cache();
+  auto& store = repo.store();
+  std::uint64_t total_bytes = 0;
+  for (const auto& f : files) total_bytes += f.st.size;
+  Progress progress(label, files.size());
+  std::mutex mu;
+  std::optional<Error> first_error;
+  std::atomic<bool> stop{false};
+  auto fail = [&](Error e) {
+    std::lock_guard lock(mu);
+    if (!first_error) first_error = std::move(e);
+    stop = true;
+  };
+  const object::HashName hname = mode == HashMode::md5 ? object::HashName::md5 : object::HashName::md5_dos2unix;
+  parallel_for(files.size(), jobs, [&](std::size_t i) {
+    if (stop.load(std::memory_order_relaxed)) return;
+    WorkspaceFile& f = files[i];
+    auto key = cache::stat_key(f.st, mode);
+    if (auto hit = sc.lookup(key)) {
+      f.md5 = *hit;
+      counters().stat_cache_hits++;
+      if (insert == Insert::yes) {
+        object::ObjectId id{f.md5, hname};
+        auto ex = store.exists(id);
+        if (!ex) return fail(ex.error());
+        if (!*ex) {
+          if (auto s = store.put_file(id, f.abspath); !s) return fail(s.error().with_context("adding " + f.abspath));
+          counters().objects_added++;
+        }
+      }
+      progress.advance(1, f.st.size);
+      return;
+    }
+    std::int64_t started = wall_ns(env);
+    if (insert == Insert::yes && f.st.size <= k_in_memory_limit) {
+      auto data = env->read_file(f.abspath);
+      if (!data) return fail(data.error());
+      f.md5 = hash_bytes(*data, mode);
+      counters().files_hashed++;
+      counters().bytes_hashed += data->size();
+      object::ObjectId id{f.md5, hname};
+      auto ex = store.exists(id);
+      if (!ex) return fail(ex.error());
+      if (!*ex) {
+        if (auto s = store.put_bytes(id, *data); !s) return fail(s.error().with_context("adding " + f.abspath));
+        counters().objects_added++;
+      }
+    } else {
+      auto h = object::hash_file(env, f.abspath, mode);
+      if (!h) return fail(h.error());
+      f.md5 = h->md5;
+      counters().files_hashed++;
+      counters().bytes_hashed += h->size;
+      if (insert == Insert::yes) {
+        object::ObjectId id{f.md5, hname};
+        auto ex = store.exists(id);
+        if (!ex) return fail(ex.error());
+        if (!*ex) {
+          if (auto s = store.put_file(id, f.abspath); !s) return fail(s.error().with_context("adding " + f.abspath));
+          counters().objects_added++;
+        }
+      }
+    }
+    // Remember only if the file did not change while we read it.
+    auto after = env->stat(f.abspath, env::Follow::yes);
+    if (after && *after && cache::stat_key(**after, mode) == key) sc.insert(key, f.md5, started);
+    progress.advance(1, f.st.size);
+  });
+  progress.finish();
+  if (first_error) return std::unexpected(*first_error);
+  return ok();
+}
+
+object::Tree tree_of(const std::vector<WorkspaceFile>& files) {
+  std::vector<object::TreeEntry> entries;
+  entries.reserve(files.size());
+  for (const auto& f : files) entries.push_back({f.relpath, f.md5, f.st.size, f.st.is_exec()});
+  return object::Tree(std::move(entries));
+}
+
+}  // namespace cairn::repo

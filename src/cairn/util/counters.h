@@ -1,0 +1,27 @@
+// Counters: what a command did (files walked, stat-cache hits, files hashed, bytes hashed,
+// objects added, files linked), so tests assert on behaviour instead of timing. One global
+// instance per process; all fields are atomic and may be bumped from any thread.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+namespace cairn {
+
+struct Counters {
+  std::atomic<std::uint64_t> files_walked{0};
+  std::atomic<std::uint64_t> stat_cache_hits{0};
+  std::atomic<std::uint64_t> files_hashed{0};
+  std::atomic<std::uint64_t> bytes_hashed{0};
+  std::atomic<std::uint64_t> objects_added{0};
+  std::atomic<std::uint64_t> files_linked{0};
+  std::atomic<std::uint64_t> objects_removed{0};
+
+  // {"files_walked": N, ...} (one line of JSON).
+  std::string to_json() const;
+};
+
+Counters& counters();
+
+}  // namespace cairn

@@ -167,7 +167,6 @@ def isolated_env(base: Path) -> dict:
     gitcfg.write_text("[init]\n\tdefaultBranch = main\n[advice]\n\tdetachedHead = false\n")
     env.update({
         "DVC_NO_ANALYTICS": "1",
-        "DVC_IGNORE_ISATTY": "true",
         "GIT_CONFIG_NOSYSTEM": "1",
         "GIT_CONFIG_GLOBAL": str(gitcfg),
         "LC_ALL": "C.UTF-8",
@@ -322,8 +321,16 @@ def md5_file(path: Path) -> str:
 
 
 def tree_snapshot(root: Path, *, exclude=(".git", ".dvc/tmp", ".dvc/cache")) -> dict:
-    """relpath -> (kind, mode, content-md5 | link target) for everything under root."""
+    """relpath -> (kind, mode, content-md5 | link target) for everything under root.
+
+    Link targets inside ``root`` are written as ``<ROOT>/...`` so twins compare equal."""
     snap = {}
+    roots = str(root)
+
+    def readlink(p):
+        target = os.readlink(p)
+        return "<ROOT>" + target[len(roots):] if target.startswith(roots + os.sep) else target
+
     for dirpath, dirnames, filenames in os.walk(root):
         rel_dir = os.path.relpath(dirpath, root)
         rel_dir = "" if rel_dir == "." else rel_dir
@@ -334,7 +341,7 @@ def tree_snapshot(root: Path, *, exclude=(".git", ".dvc/tmp", ".dvc/cache")) -> 
                 continue
             full = os.path.join(dirpath, d)
             if os.path.islink(full):
-                snap[rel] = ("symlink", None, os.readlink(full))
+                snap[rel] = ("symlink", None, readlink(full))
                 continue
             keep.append(d)
             snap[rel] = ("dir", None, None)
@@ -346,7 +353,7 @@ def tree_snapshot(root: Path, *, exclude=(".git", ".dvc/tmp", ".dvc/cache")) -> 
             full = os.path.join(dirpath, fn)
             st = os.lstat(full)
             if stat.S_ISLNK(st.st_mode):
-                snap[rel] = ("symlink", None, os.readlink(full))
+                snap[rel] = ("symlink", None, readlink(full))
             else:
                 snap[rel] = ("file", stat.S_IMODE(st.st_mode), md5_file(Path(full)))
     return snap

@@ -110,7 +110,7 @@ def test_relink(twin, link):
         assert os.lstat(s.path / "data" / rel).st_ino != os.stat(_cache_path(s, rel)).st_ino
     ra, rb = t.both("checkout", "--relink")
     t.assert_same_output(ra, rb, stderr=True)
-    assert rb.returncode == 0 and rb.stdout == "Relinked successfully\n"
+    assert rb.returncode == 0 and rb.stdout == "M       data/\nRelinked successfully\n"
     t.assert_same_tree()
     for s in t.sides:
         f = s.path / "data" / rel

@@ -36,30 +36,46 @@ nlohmann::json load_vectors() {
   return nlohmann::json::parse(in);
 }
 
+// emit() must reproduce ruamel byte for byte, except where ruamel's own bytes do not read back
+// as the same value (raw U+0085/U+2028/U+2029 written as line breaks, plain folds after runs of
+// spaces, double-quoted folds right after an escape): there cairn deliberately deviates (see
+// yaml_emit.cpp) and must round-trip instead.
 TEST(YamlEmit, MatchesRuamelVectors) {
   auto vectors = load_vectors();
   ASSERT_GT(vectors.size(), 500u);
-  int failures = 0;
+  int deviations = 0;
   for (const auto& v : vectors) {
     const std::string name = v.at("name").get<std::string>();
     const std::string expected = v.at("expected").get<std::string>();
     Node node = from_typed(v.at("input"));
     std::string got = emit(node);
-    EXPECT_EQ(got, expected) << "vector " << name;
-    if (got != expected) ++failures;
+    auto ruamel_reparsed = parse(expected, name);
+    ASSERT_TRUE(ruamel_reparsed.has_value()) << name << ": " << ruamel_reparsed.error().message();
+    if (*ruamel_reparsed == node) {
+      EXPECT_EQ(got, expected) << "vector " << name;
+    } else {
+      ++deviations;
+      auto reparsed = parse(got, name);
+      ASSERT_TRUE(reparsed.has_value()) << name << ": " << reparsed.error().message();
+      EXPECT_EQ(*reparsed, node) << "vector " << name << "\n" << got;
+      EXPECT_NE(got, expected) << name;
+    }
   }
-  EXPECT_EQ(failures, 0);
+  // 3 x {U+0085, U+2028} strings, 4 x the long "x{60}  y{30}" string (plain fold after two
+  // spaces), 4 x the long string with an escape right before the fold.
+  EXPECT_EQ(deviations, 14);
 }
 
-TEST(YamlParse, RoundTripsRuamelVectors) {
+TEST(YamlParse, RoundTripsEmittedVectors) {
   auto vectors = load_vectors();
   for (const auto& v : vectors) {
     const std::string name = v.at("name").get<std::string>();
-    const std::string expected = v.at("expected").get<std::string>();
     Node node = from_typed(v.at("input"));
-    auto parsed = parse(expected, name);
+    const std::string text = emit(node);
+    auto parsed = parse(text, name);
     ASSERT_TRUE(parsed.has_value()) << name << ": " << parsed.error().message();
-    EXPECT_EQ(*parsed, node) << "vector " << name << "\n" << expected;
+    EXPECT_EQ(*parsed, node) << "vector " << name << "\n" << text;
+    EXPECT_EQ(emit(*parsed), text) << name;
   }
 }
 

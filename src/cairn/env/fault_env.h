@@ -43,12 +43,12 @@ class FaultEnv : public Env {
   Expected<std::optional<FileStat>> stat(const std::string& p, Follow f) override { return m_base->stat(p, f); }
   Expected<std::vector<DirEntry>> list_dir(const std::string& p) override { return m_base->list_dir(p); }
   Expected<std::unique_ptr<ReadableFile>> open_read(const std::string& p) override;
-  Expected<std::unique_ptr<WritableFile>> open_write(const std::string& p, std::uint32_t mode) override;
-  Expected<std::unique_ptr<WritableFile>> create_new(const std::string& p, std::uint32_t mode) override;
+  Expected<std::unique_ptr<WritableFile>> open_write(const std::string& p, std::uint32_t mode = 0666) override;
+  Expected<std::unique_ptr<WritableFile>> create_new(const std::string& p, std::uint32_t mode = 0666) override;
   Status rename(const std::string& from, const std::string& to) override;
   Status remove_file(const std::string& p) override { return m_base->remove_file(p); }
   Status remove_dir(const std::string& p) override { return m_base->remove_dir(p); }
-  Status make_dirs(const std::string& p, std::uint32_t mode) override { return m_base->make_dirs(p, mode); }
+  Status make_dirs(const std::string& p, std::uint32_t mode = 0777) override { return m_base->make_dirs(p, mode); }
   Status chmod(const std::string& p, std::uint32_t mode) override;
   Status hardlink(const std::string& from, const std::string& to) override;
   Status symlink(const std::string& t, const std::string& l) override;

@@ -11,13 +11,13 @@ class PosixEnv : public Env {
   Expected<std::vector<DirEntry>> list_dir(const std::string& path) override;
   Expected<std::unique_ptr<ReadableFile>> open_read(const std::string& path) override;
   Expected<std::unique_ptr<WritableFile>> open_write(const std::string& path,
-                                                     std::uint32_t mode) override;
+                                                     std::uint32_t mode = 0666) override;
   Expected<std::unique_ptr<WritableFile>> create_new(const std::string& path,
-                                                     std::uint32_t mode) override;
+                                                     std::uint32_t mode = 0666) override;
   Status rename(const std::string& from, const std::string& to) override;
   Status remove_file(const std::string& path) override;
   Status remove_dir(const std::string& path) override;
-  Status make_dirs(const std::string& path, std::uint32_t mode) override;
+  Status make_dirs(const std::string& path, std::uint32_t mode = 0777) override;
   Status chmod(const std::string& path, std::uint32_t mode) override;
   Status hardlink(const std::string& from, const std::string& to) override;
   Status symlink(const std::string& target, const std::string& link) override;

@@ -3,6 +3,17 @@
 // plain / single-quoted / double-quoted scalars, width-80 folding, allow_unicode=True.
 // The state variables and branch structure deliberately mirror the Python code so that the
 // output matches byte for byte; columns are counted in code points, as Python does.
+//
+// Two deliberate deviations, both where ruamel's bytes do not read back as the same value under
+// YAML 1.2 (so parse(emit(x)) == x holds):
+//  - strings containing U+0085, U+2028 or U+2029 that ruamel would single-quote (writing the
+//    raw character as a line break) are double-quoted with \N, \L, \P escapes;
+//  - a plain scalar that ruamel would break right after a run of 2+ spaces (which a reader
+//    folds into one space) is single-quoted instead;
+//  - a double-quoted scalar broken right after an escape sequence keeps its `\` line
+//    continuation (ruamel omits it there, which inserts a space on reading);
+//  - a plain mapping key is never broken across lines (ruamel moves a long word of a long
+//    key to the next line, which is invalid YAML).
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -16,7 +27,8 @@ namespace {
 
 constexpr int kBestIndent = 2;
 constexpr int kBestWidth = 80;
-constexpr std::size_t kMaxSimpleKeyLength = 128;
+// ruamel: len(prepared tag "!!str") + len(key) < MAX_SIMPLE_KEY_LENGTH (128).
+constexpr std::size_t kMaxSimpleKeyLength = 128 - 5;
 
 // Decodes UTF-8 to code points; invalid bytes become U+FFFD.
 std::u32string decode_utf8(std::string_view s) {
@@ -373,8 +385,12 @@ class Emitter {
         if (ch == U'\'' || ch == U'\n') return Style::double_quoted;
       }
     }
-    if (a.allow_single_quoted && !(m_simple_key_context && a.multiline))
+    if (a.allow_single_quoted && !(m_simple_key_context && a.multiline)) {
+      for (char32_t ch : s.text) {  // deviation: see the file comment
+        if (ch == 0x85 || ch == 0x2028 || ch == 0x2029) return Style::double_quoted;
+      }
       return Style::single_quoted;
+    }
     return Style::double_quoted;
   }
 
@@ -392,16 +408,41 @@ class Emitter {
         write_single_quoted(s.text, split);
         break;
       case Style::plain:
-      case Style::none:
-        write_plain(s.text, split);
+      case Style::none: {
+        const State saved = save();
+        if (!write_plain(s.text, split)) {  // deviation: lossy fold, see the file comment
+          restore(saved);
+          write_single_quoted(s.text, split);
+        }
         break;
+      }
     }
     pop_indent();
   }
 
-  void write_plain(const std::u32string& text, bool split) {
+  struct State {
+    std::size_t out_size;
+    int column;
+    bool whitespace, indention, no_newline, open_ended;
+  };
+  State save() const {
+    return {m_out.size(), m_column, m_whitespace, m_indention, m_no_newline, m_open_ended};
+  }
+  void restore(const State& st) {
+    m_out.resize(st.out_size);
+    m_column = st.column;
+    m_whitespace = st.whitespace;
+    m_indention = st.indention;
+    m_no_newline = st.no_newline;
+    m_open_ended = st.open_ended;
+  }
+
+  // Returns false if the output would not read back as `text` (a line break emitted right
+  // after two or more spaces); the caller then rewinds and quotes.
+  bool write_plain(const std::u32string& text, bool split) {
+    bool lossless = true;
     if (m_root_context) m_open_ended = true;
-    if (text.empty()) return;
+    if (text.empty()) return true;
     if (!m_whitespace) write(U" ");
     m_whitespace = false;
     m_indention = false;
@@ -434,9 +475,12 @@ class Emitter {
       } else {
         if (!ch || *ch == U' ' || is_break(*ch)) {
           std::u32string_view data = t.substr(start, end - start);
-          if (static_cast<int>(data.size()) + m_column > kBestWidth && m_indent &&
+          // Deviation: ruamel also does this inside simple keys (split=false), producing an
+          // invalid multi-line implicit key; cairn never breaks a key.
+          if (split && static_cast<int>(data.size()) + m_column > kBestWidth && m_indent &&
               m_column > *m_indent) {
             write_indent();  // words longer than the line get a line of their own
+            if (start >= 2 && t[start - 1] == U' ' && t[start - 2] == U' ') lossless = false;
           }
           write(data);
           start = end;
@@ -448,6 +492,7 @@ class Emitter {
       }
       ++end;
     }
+    return lossless;
   }
 
   void write_single_quoted(const std::u32string& text, bool split) {
@@ -575,8 +620,10 @@ class Emitter {
             bool quotes = between.find(U'"') != std::u32string_view::npos ||
                           between.find(U'\'') != std::u32string_view::npos;
             bool double_space = end >= 1 && end + 1 <= n && t[end - 1] == U' ' && t[end] == U' ';
+            // Deviation: ruamel also drops the backslash when breaking right after an escape
+            // (ch != ' '), which reads back with an extra space; require the break at a space.
             if (!quotes && t[space_pos + 1] != U' ' && t[space_pos + 1] != U'\n' && !double_space &&
-                start != end)
+                start != end && ch == U' ')
               need_backslash = false;
           }
         }

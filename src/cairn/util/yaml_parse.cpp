@@ -349,6 +349,31 @@ bool valid_utf8(std::string_view s) {
   return true;
 }
 
+// yaml-cpp 0.7 decodes the escapes \N and \_ to the raw bytes 0x85 / 0xA0 instead of the UTF-8
+// encodings of U+0085 / U+00A0. Repairs such stray bytes (only where they are not part of a
+// valid UTF-8 sequence) in quoted scalars.
+std::string repair_escapes(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  std::size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
+    std::size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
+                                   : (c & 0xF8) == 0xF0 ? 4 : 0;
+    if (len > 0 && i + len <= s.size() && valid_utf8(std::string_view(s).substr(i, len))) {
+      out.append(s, i, len);
+      i += len;
+      continue;
+    }
+    if (c == 0x85 || c == 0xA0) {
+      out.push_back(static_cast<char>(0xC2));
+    }
+    out.push_back(static_cast<char>(c));
+    ++i;
+  }
+  return out;
+}
+
 // ruamel's construct_yaml_int for YAML 1.2, limited to int64.
 std::optional<std::int64_t> to_int64(std::string_view text) {
   std::string s;
@@ -434,7 +459,8 @@ class Builder : public YAML::EventHandler {
   }
 
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
-                const std::string& value) override {
+                const std::string& raw_value) override {
+    const std::string value = tag == "?" ? raw_value : repair_escapes(raw_value);
     if (!valid_utf8(value)) fail(mark, "invalid UTF-8 in scalar");
     Node n;
     if (tag == "!") {

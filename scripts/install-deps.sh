@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what is missing to build and test cairn on Debian 12: Debian packages (compiler
+# toolchain and libraries), and a private venv with the pinned real DVC (the oracle).
+# Idempotent: does nothing when everything is present. Needs root (or sudo) for apt-get.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=versions.env
+source "$here/versions.env"
+
+debs=(build-essential cmake ninja-build ccache pkg-config git python3 python3-venv python3-dev
+      libssl-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libgit2-dev libgtest-dev
+      libcurl4-openssl-dev pybind11-dev)
+missing=()
+for p in "${debs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "install-deps: apt-get install ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# The oracle: real DVC from PyPI in its own venv, shared by every clone on this machine.
+DVC_VENV="${CAIRN_DVC_VENV:-$HOME/.cache/cairn/dvc-$DVC_VERSION}"
+if [ ! -x "$DVC_VENV/bin/dvc" ] || ! "$DVC_VENV/bin/dvc" --version 2>/dev/null | grep -qx "$DVC_VERSION"; then
+  echo "install-deps: creating $DVC_VENV with dvc==$DVC_VERSION"
+  rm -rf "$DVC_VENV"
+  python3 -m venv "$DVC_VENV"
+  "$DVC_VENV/bin/pip" install -q --disable-pip-version-check "dvc==$DVC_VERSION"
+fi
+echo "install-deps: ok (dvc $("$DVC_VENV/bin/dvc" --version))"

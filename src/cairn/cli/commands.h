@@ -1,0 +1,23 @@
+// The command groups of the cairn CLI; each is defined in its own cmd_<group>.cpp
+// (see cli_context.h for the contract).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "cairn/cli/cli_context.h"
+
+namespace cairn::cli {
+
+void register_init(CLI::App& app, CliContext& ctx);
+void register_add(CLI::App& app, CliContext& ctx);
+void register_status(CLI::App& app, CliContext& ctx);
+void register_checkout(CLI::App& app, CliContext& ctx);
+void register_commit(CLI::App& app, CliContext& ctx);
+void register_diff(CLI::App& app, CliContext& ctx);
+void register_gc(CLI::App& app, CliContext& ctx);
+void register_remove(CLI::App& app, CliContext& ctx);
+void register_ls(CLI::App& app, CliContext& ctx);
+void register_config(CLI::App& app, CliContext& ctx);
+void register_cache(CLI::App& app, CliContext& ctx);
+
+}  // namespace cairn::cli

@@ -1,0 +1,98 @@
+#include "cairn/repo/repository.h"
+
+#include <algorithm>
+#include <thread>
+
+#include "cairn/repo/root.h"
+#include "cairn/util/path.h"
+#include "cairn/util/thread_pool.h"
+
+namespace cairn::repo {
+
+Expected<std::unique_ptr<Repository>> Repository::open(env::Env* env, const std::string& cwd) {
+  ASSIGN_OR_RETURN(auto paths, find_repo(env, cwd));
+  std::unique_ptr<Repository> r(new Repository());
+  r->m_env = env;
+  r->m_root = paths.root;
+  r->m_dvc_dir = paths.dvc_dir;
+  r->m_cwd = path::normalize(cwd);
+  ASSIGN_OR_RETURN(auto config, Config::load(env, r->m_dvc_dir));
+  r->m_config = std::make_unique<Config>(std::move(config));
+  std::string cache_dir = r->m_config->cache_dir().value_or(r->m_dvc_dir + "/cache");
+  r->m_store = std::make_unique<cache::ObjectStore>(env, cache_dir);
+  r->m_stat_cache = std::make_unique<cache::StatCache>(env, r->cairn_state_dir() + "/statcache");
+  r->m_stat_cache->load();
+  ASSIGN_OR_RETURN(auto ignore, IgnoreRules::load(env, r->m_root));
+  r->m_ignore = std::make_unique<IgnoreRules>(std::move(ignore));
+  auto no_scm = r->m_config->get("core", "no_scm");
+  if (no_scm && (*no_scm == "true" || *no_scm == "True")) r->m_scm = Scm::none;
+  // DVC creates .dvc/tmp when a repository is opened.
+  (void)env->make_dirs(r->tmp_dir());
+  return r;
+}
+
+Expected<std::vector<cache::LinkType>> Repository::link_types() const {
+  auto spec = m_config->get("cache", "type");
+  return cache::parse_link_types(spec.value_or("reflink,copy"));
+}
+
+Expected<std::unique_ptr<env::FileLock>> Repository::lock() {
+  TRY_STATUS(m_env->make_dirs(tmp_dir()));
+  std::string lock_path = tmp_dir() + "/lock";
+  // DVC (zc.lockfile) retries for a few seconds before giving up.
+  for (int attempt = 0;; ++attempt) {
+    auto l = m_env->lock_file(lock_path);
+    if (l) return l;
+    if (l.error().code() != ErrorCode::conflict) return std::unexpected(l.error());
+    if (attempt >= 30)
+      return make_error(ErrorCode::conflict,
+                        "Unable to acquire lock. Most likely another DVC process is running or was terminated "
+                        "abruptly. Check the page <https://dvc.org/doc/user-guide/troubleshooting#lock-issue> for "
+                        "other possible reasons and to learn how to resolve this.");
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+std::string Repository::abs(const std::string& user_path) const { return path::absolute(user_path, m_cwd); }
+
+std::string Repository::rel_to_root(const std::string& abs_path) const { return path::relative(abs_path, m_root); }
+
+std::string Repository::rel_to_cwd(const std::string& abs_path) const {
+  if (path::is_within(m_cwd, m_root)) return path::relative(abs_path, m_cwd);
+  return path::relative(abs_path, m_root);
+}
+
+Expected<std::vector<std::string>> Repository::collect_dvc_files() {
+  std::vector<std::string> out;
+  std::vector<std::string> level{""};
+  while (!level.empty()) {
+    std::vector<std::string> next;
+    for (const auto& rel : level) {
+      std::string abs_dir = rel.empty() ? m_root : m_root + "/" + rel;
+      ASSIGN_OR_RETURN(auto entries, m_env->list_dir(abs_dir));
+      if (!rel.empty()) {
+        bool nested = std::any_of(entries.begin(), entries.end(), [](const env::DirEntry& e) {
+          return e.name == ".dvc" && e.type == env::FileType::directory;
+        });
+        if (nested) continue;  // a sub-repository
+      }
+      for (const auto& e : entries) {
+        std::string child = rel.empty() ? e.name : rel + "/" + e.name;
+        if (e.type == env::FileType::directory) {
+          if (m_ignore->is_ignored(child, true)) continue;
+          next.push_back(child);
+        } else if (e.type == env::FileType::regular && e.name.size() > 4 && e.name.ends_with(".dvc")) {
+          if (m_ignore->is_ignored(child, false)) continue;
+          out.push_back(m_root + "/" + child);
+        }
+      }
+    }
+    level = std::move(next);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+void Repository::flush_state() { (void)m_stat_cache->save(); }
+
+}  // namespace cairn::repo

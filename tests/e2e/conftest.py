@@ -26,6 +26,7 @@ Markers: ``interop`` (needs both binaries), ``cairn_only`` (needs only cairn),
 """
 from __future__ import annotations
 
+import concurrent.futures
 import hashlib
 import json
 import os
@@ -479,6 +480,9 @@ class Side:
         return tree_snapshot(self.path, **kw)
 
 
+_POOL = concurrent.futures.ThreadPoolExecutor(max_workers=2)
+
+
 @dataclass
 class Twin:
     """Two identical git repos: ``a`` driven by cairn, ``b`` by dvc (the oracle)."""
@@ -491,10 +495,16 @@ class Twin:
         self.sides = [self.a, self.b]
 
     def both(self, *args, **kw) -> tuple[Result, Result]:
-        return self.a.run(*args, **kw), self.b.run(*args, **kw)
+        """Run the same command in both repos, concurrently (halves wall time)."""
+        fa = _POOL.submit(self.a.run, *args, **kw)
+        fb = _POOL.submit(self.b.run, *args, **kw)
+        return fa.result(), fb.result()
 
     def both_ok(self, *args, **kw):
-        return self.a.ok(*args, **kw), self.b.ok(*args, **kw)
+        ra, rb = self.both(*args, **kw)
+        assert ra.returncode == 0, f"cairn failed unexpectedly:\n{ra.describe()}"
+        assert rb.returncode == 0, f"dvc failed unexpectedly:\n{rb.describe()}"
+        return ra, rb
 
     def each(self, fn) -> None:
         for s in self.sides:

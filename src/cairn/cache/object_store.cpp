@@ -36,11 +36,17 @@ Expected<bool> ObjectStore::verify(const ObjectId& id, Verify verify) {
   return true;
 }
 
+Status ObjectStore::ensure_prefix_dir(const ObjectId& id, const std::string& final_path) {
+  auto hexv = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
+  std::size_t slot = (id.name == HashName::md5 ? 0 : 256) +
+                     static_cast<std::size_t>(hexv(id.value[0]) * 16 + hexv(id.value[1]));
+  if (m_prefix_ready[slot].load(std::memory_order_acquire)) return ok();
+  TRY_STATUS(m_env->make_dirs(path::parent(final_path)));
+  m_prefix_ready[slot].store(true, std::memory_order_release);
+  return ok();
+}
+
 Status ObjectStore::install_tmp(const std::string& tmp, const std::string& final_path) {
-  if (auto s = m_env->chmod(tmp, 0444); !s) {
-    (void)m_env->remove_file(tmp);
-    return s;
-  }
   m_env->crash_point("cache.before_rename");
   if (auto s = m_env->rename(tmp, final_path); !s) {
     (void)m_env->remove_file(tmp);
@@ -51,9 +57,9 @@ Status ObjectStore::install_tmp(const std::string& tmp, const std::string& final
 
 Status ObjectStore::put_bytes(const ObjectId& id, std::string_view data) {
   std::string final_path = path_of(id);
-  TRY_STATUS(m_env->make_dirs(path::parent(final_path)));
+  TRY_STATUS(ensure_prefix_dir(id, final_path));
   std::string tmp = env::temp_name_for(final_path);
-  auto f = m_env->create_new(tmp, 0644);
+  auto f = m_env->create_new(tmp, 0444);
   if (!f) return std::unexpected(f.error());
   auto cleanup = [&](Error e) -> Status {
     (void)m_env->remove_file(tmp);
@@ -66,7 +72,7 @@ Status ObjectStore::put_bytes(const ObjectId& id, std::string_view data) {
 
 Status ObjectStore::put_file(const ObjectId& id, const std::string& src) {
   std::string final_path = path_of(id);
-  TRY_STATUS(m_env->make_dirs(path::parent(final_path)));
+  TRY_STATUS(ensure_prefix_dir(id, final_path));
   std::string tmp = env::temp_name_for(final_path);
   auto cleanup = [&](Error e) -> Status {
     (void)m_env->remove_file(tmp);
@@ -77,11 +83,12 @@ Status ObjectStore::put_file(const ObjectId& id, const std::string& src) {
     auto h = object::hash_file(m_env, tmp, mode_of(id));
     if (!h) return cleanup(h.error());
     if (h->md5 != id.digest()) return cleanup(Error(ErrorCode::conflict, src + " changed while it was being added"));
+    if (auto c = m_env->chmod(tmp, 0444); !c) return cleanup(c.error());
     return install_tmp(tmp, final_path);
   }
   auto in = m_env->open_read(src);
   if (!in) return std::unexpected(in.error());
-  auto out = m_env->create_new(tmp, 0644);
+  auto out = m_env->create_new(tmp, 0444);
   if (!out) return std::unexpected(out.error());
   constexpr std::size_t k_chunk = 1 << 20;
   thread_local std::unique_ptr<char[]> buf(new char[k_chunk]);

@@ -8,6 +8,8 @@
 // of identical bytes is idempotent).
 #pragma once
 
+#include <array>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -51,9 +53,12 @@ class ObjectStore {
 
  private:
   Status install_tmp(const std::string& tmp, const std::string& final_path);
+  // Creates the object's two-character prefix directory once per process.
+  Status ensure_prefix_dir(const object::ObjectId& id, const std::string& final_path);
 
   env::Env* m_env;
   std::string m_root;
+  std::array<std::atomic<bool>, 512> m_prefix_ready{};  // [layout * 256 + prefix byte]
 };
 
 }  // namespace cairn::cache

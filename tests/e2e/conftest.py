@@ -543,8 +543,9 @@ def make_twin(tmp_path: Path, *, corpus: Path | None, init: bool = True, env_a=N
     cb = Tool("dvc", dvc_path(), "DVC_BIN", eb)
     ca_other = Tool("dvc", dvc_path(), "DVC_BIN", ea)
     cb_other = Tool("cairn", cairn_path(), "CAIRN_BIN", eb)
-    return Twin(_make_side(ca, tmp_path / "cairn", corpus, init, ca_other),
-                _make_side(cb, tmp_path / "dvc", corpus, init, cb_other))
+    fa = _POOL.submit(_make_side, ca, tmp_path / "cairn", corpus, init, ca_other)
+    fb = _POOL.submit(_make_side, cb, tmp_path / "dvc", corpus, init, cb_other)
+    return Twin(fa.result(), fb.result())
 
 
 @pytest.fixture

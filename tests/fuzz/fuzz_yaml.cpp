@@ -23,14 +23,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::abort();
   }
   if (!(*second == *first)) {
-    std::fprintf(stderr, "round trip changed the document\n--- emitted ---\n%s\n",
-                 emitted.c_str());
+    std::fprintf(stderr, "round trip changed the document\n--- emitted ---\n%s\n", emitted.c_str());
     std::abort();
   }
   std::string again = cairn::yaml::emit(*second);
   if (again != emitted) {
-    std::fprintf(stderr, "emit is not stable\n--- first ---\n%s\n--- second ---\n%s\n",
-                 emitted.c_str(), again.c_str());
+    std::fprintf(stderr, "emit is not stable\n--- first ---\n%s\n--- second ---\n%s\n", emitted.c_str(),
+                 again.c_str());
     std::abort();
   }
   return 0;

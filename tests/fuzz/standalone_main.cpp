@@ -20,9 +20,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
 namespace {
 
-const char* const kTokens[] = {":",  ": ", "- ", "\n",  "\n  ", "'",   "\"",  "#",   " #",
-                               "{",  "}",  "[",  "]",   ",",    "&a ", "*a",  "? ",  "|",
-                               ">",  "~",  "!!", "---", "...",  "\\",  "\t",  "0x1", "1e3",
+const char* const kTokens[] = {":",    ": ",   "- ",  "\n",       "\n  ", "'",          "\"", "#",   " #",
+                               "{",    "}",    "[",   "]",        ",",    "&a ",        "*a", "? ",  "|",
+                               ">",    "~",    "!!",  "---",      "...",  "\\",         "\t", "0x1", "1e3",
                                "true", "null", "yes", "\xc3\xa9", "\xff", "%YAML 1.2\n"};
 
 std::string mutate(const std::string& in, std::mt19937_64& rng) {
@@ -119,7 +119,6 @@ int main(int argc, char** argv) {
       ++executed;
     }
   }
-  std::printf("standalone fuzz driver: %ld inputs from %zu files, no failures\n", executed,
-              files.size());
+  std::printf("standalone fuzz driver: %ld inputs from %zu files, no failures\n", executed, files.size());
   return 0;
 }

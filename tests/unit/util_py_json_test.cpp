@@ -31,9 +31,8 @@ TEST(PyJson, DirManifestVector) {
       R"([{"relpath": "one", "md5": "f97c5d29941bfb1b2fdab0874906ab82"},
           {"md5": "b8a9f715dbb64fd5c56e7783c6820a61", "relpath": "two"}])");
   std::string text = dumps_sorted(manifest);
-  EXPECT_EQ(text,
-            R"([{"md5": "f97c5d29941bfb1b2fdab0874906ab82", "relpath": "one"}, )"
-            R"({"md5": "b8a9f715dbb64fd5c56e7783c6820a61", "relpath": "two"}])");
+  EXPECT_EQ(text, R"([{"md5": "f97c5d29941bfb1b2fdab0874906ab82", "relpath": "one"}, )"
+                  R"({"md5": "b8a9f715dbb64fd5c56e7783c6820a61", "relpath": "two"}])");
   EXPECT_EQ(md5_hex(text), "6b18131dc289fd37006705affe961ef8");
   EXPECT_EQ(md5_hex(dumps_sorted(nlohmann::json::array())), "d751713988987e9331980363e24189ce");
 }

@@ -14,7 +14,7 @@ void ensure_init() {
   std::call_once(once, [] { git_libgit2_init(); });
 }
 
-std::unexpected<Error> git_error(const std::string& what) {
+std::unexpected<Error> git_fail(const std::string& what) {
   const git_error* e = git_error_last();
   return make_error(ErrorCode::io, what + ": " + (e && e->message ? e->message : "libgit2 error"));
 }
@@ -45,24 +45,24 @@ Expected<std::unique_ptr<GitRepo>> GitRepo::open(const std::string& path) {
 
 Status GitRepo::add(const std::vector<std::string>& paths) {
   git_index* index = nullptr;
-  if (git_repository_index(&index, m_impl->repo) != 0) return git_error("opening git index");
+  if (git_repository_index(&index, m_impl->repo) != 0) return git_fail("opening git index");
   for (const auto& p : paths) {
     std::string rel = p.starts_with('/') ? path::relative(p, m_workdir) : p;
     if (git_index_add_bypath(index, rel.c_str()) != 0) {
       git_index_free(index);
-      return git_error("git add " + rel);
+      return git_fail("git add " + rel);
     }
   }
   int rc = git_index_write(index);
   git_index_free(index);
-  if (rc != 0) return git_error("writing git index");
+  if (rc != 0) return git_fail("writing git index");
   return ok();
 }
 
 Expected<bool> GitRepo::is_ignored(const std::string& relpath) {
   int ignored = 0;
   if (git_ignore_path_is_ignored(&ignored, m_impl->repo, relpath.c_str()) != 0)
-    return git_error("checking git ignore rules");
+    return git_fail("checking git ignore rules");
   return ignored != 0;
 }
 
@@ -99,16 +99,16 @@ Expected<std::vector<std::string>> GitRepo::list_files(const std::string& commit
   git_oid oid;
   if (git_oid_fromstr(&oid, commit_hex.c_str()) != 0) return make_error(ErrorCode::invalid_input, "bad commit id");
   git_commit* commit = nullptr;
-  if (git_commit_lookup(&commit, m_impl->repo, &oid) != 0) return git_error("reading commit " + commit_hex);
+  if (git_commit_lookup(&commit, m_impl->repo, &oid) != 0) return git_fail("reading commit " + commit_hex);
   git_tree* tree = nullptr;
   int rc = git_commit_tree(&tree, commit);
   git_commit_free(commit);
-  if (rc != 0) return git_error("reading tree of " + commit_hex);
+  if (rc != 0) return git_fail("reading tree of " + commit_hex);
   std::vector<std::string> out;
   WalkCtx ctx{suffix, &out};
   rc = git_tree_walk(tree, GIT_TREEWALK_PRE, walk_cb, &ctx);
   git_tree_free(tree);
-  if (rc != 0) return git_error("walking tree of " + commit_hex);
+  if (rc != 0) return git_fail("walking tree of " + commit_hex);
   return out;
 }
 
@@ -116,20 +116,20 @@ Expected<std::optional<std::string>> GitRepo::read_file(const std::string& commi
   git_oid oid;
   if (git_oid_fromstr(&oid, commit_hex.c_str()) != 0) return make_error(ErrorCode::invalid_input, "bad commit id");
   git_commit* commit = nullptr;
-  if (git_commit_lookup(&commit, m_impl->repo, &oid) != 0) return git_error("reading commit " + commit_hex);
+  if (git_commit_lookup(&commit, m_impl->repo, &oid) != 0) return git_fail("reading commit " + commit_hex);
   git_tree* tree = nullptr;
   int rc = git_commit_tree(&tree, commit);
   git_commit_free(commit);
-  if (rc != 0) return git_error("reading tree of " + commit_hex);
+  if (rc != 0) return git_fail("reading tree of " + commit_hex);
   git_tree_entry* entry = nullptr;
   rc = git_tree_entry_bypath(&entry, tree, relpath.c_str());
   git_tree_free(tree);
   if (rc == GIT_ENOTFOUND) return std::optional<std::string>{};
-  if (rc != 0) return git_error("looking up " + relpath);
+  if (rc != 0) return git_fail("looking up " + relpath);
   git_blob* blob = nullptr;
   rc = git_blob_lookup(&blob, m_impl->repo, git_tree_entry_id(entry));
   git_tree_entry_free(entry);
-  if (rc != 0) return git_error("reading blob " + relpath);
+  if (rc != 0) return git_fail("reading blob " + relpath);
   std::string content(static_cast<const char*>(git_blob_rawcontent(blob)), static_cast<std::size_t>(git_blob_rawsize(blob)));
   git_blob_free(blob);
   return std::optional<std::string>(std::move(content));

@@ -18,12 +18,13 @@ Expected<std::unique_ptr<Repository>> Repository::open(env::Env* env, const std:
   r->m_cwd = path::normalize(cwd);
   ASSIGN_OR_RETURN(auto config, Config::load(env, r->m_dvc_dir));
   r->m_config = std::make_unique<Config>(std::move(config));
-  std::string cache_dir = r->m_config->cache_dir().value_or(r->m_dvc_dir + "/cache");
+  std::string cache_dir = r->m_config->cache_dir();
+  if (cache_dir.empty()) cache_dir = r->m_dvc_dir + "/cache";
   r->m_store = std::make_unique<cache::ObjectStore>(env, cache_dir);
   r->m_stat_cache = std::make_unique<cache::StatCache>(env, r->cairn_state_dir() + "/statcache");
   r->m_stat_cache->load();
-  ASSIGN_OR_RETURN(auto ignore, IgnoreRules::load(env, r->m_root));
-  r->m_ignore = std::make_unique<IgnoreRules>(std::move(ignore));
+  r->m_ignore = std::make_unique<IgnoreRules>(env, r->m_root);
+  TRY_STATUS(r->m_ignore->load_dir(""));
   auto no_scm = r->m_config->get("core", "no_scm");
   if (no_scm && (*no_scm == "true" || *no_scm == "True")) r->m_scm = Scm::none;
   // DVC creates .dvc/tmp when a repository is opened.

@@ -44,8 +44,8 @@ std::u32string decode(std::string_view s) {
       if ((cc & 0xC0) != 0x80) ok = false;
       cp = (cp << 6) | (cc & 0x3F);
     }
-    if (ok && ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-               cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)))
+    if (ok && ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
+               (cp >= 0xD800 && cp <= 0xDFFF)))
       ok = false;
     if (!ok) {
       out.push_back(0xDC00 + c);
@@ -68,13 +68,27 @@ void append_quoted(std::string& out, std::string_view utf8) {
   out.push_back('"');
   for (char32_t cp : decode(utf8)) {
     switch (cp) {
-      case U'"': out += "\\\""; break;
-      case U'\\': out += "\\\\"; break;
-      case U'\n': out += "\\n"; break;
-      case U'\r': out += "\\r"; break;
-      case U'\t': out += "\\t"; break;
-      case U'\b': out += "\\b"; break;
-      case U'\f': out += "\\f"; break;
+      case U'"':
+        out += "\\\"";
+        break;
+      case U'\\':
+        out += "\\\\";
+        break;
+      case U'\n':
+        out += "\\n";
+        break;
+      case U'\r':
+        out += "\\r";
+        break;
+      case U'\t':
+        out += "\\t";
+        break;
+      case U'\b':
+        out += "\\b";
+        break;
+      case U'\f':
+        out += "\\f";
+        break;
       default:
         if (cp >= 0x20 && cp <= 0x7E) {
           out.push_back(static_cast<char>(cp));
@@ -136,8 +150,7 @@ void dump(std::string& out, const Json& value) {
       for (auto it = value.begin(); it != value.end(); ++it) {
         keys.push_back(Item{decode(it.key()), &it.key(), &it.value()});
       }
-      std::sort(keys.begin(), keys.end(),
-                [](const Item& a, const Item& b) { return a.decoded < b.decoded; });
+      std::sort(keys.begin(), keys.end(), [](const Item& a, const Item& b) { return a.decoded < b.decoded; });
       out.push_back('{');
       bool first = true;
       for (const Item& item : keys) {

@@ -24,7 +24,7 @@ std::string dumps_sorted(const nlohmann::ordered_json& value);
 // json.dumps(str) for one string, including the surrounding quotes.
 std::string quote_string(std::string_view utf8);
 
-// repr(float) as Python prints it ("0.1", "1e+16", "inf" is not produced here: see above).
+// A float as json.dumps writes it: repr() ("0.1", "1e+16", "1e-05"), or Infinity/-Infinity/NaN.
 std::string float_repr(double value);
 
 }  // namespace cairn::pyjson

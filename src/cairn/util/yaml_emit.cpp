@@ -67,8 +67,8 @@ std::u32string decode_utf8(std::string_view s) {
         cp = (cp << 6) | (cc & 0x3F);
       }
     }
-    if (ok && ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-               cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)))
+    if (ok && ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
+               (cp >= 0xD800 && cp <= 0xDFFF)))
       ok = false;
     if (!ok) {
       out.push_back(0xFFFD);
@@ -99,13 +99,14 @@ void append_utf8(std::string& out, char32_t cp) {
   }
 }
 
-bool is_break(char32_t ch) { return ch == U'\n' || ch == 0x85 || ch == 0x2028 || ch == 0x2029; }
+bool is_break(char32_t ch) {
+  return ch == U'\n' || ch == 0x85 || ch == 0x2028 || ch == 0x2029;
+}
 bool is_ws_or_break(char32_t ch) {
   return ch == 0 || ch == U' ' || ch == U'\t' || ch == U'\r' || is_break(ch);
 }
 bool is_unicode_printable(char32_t ch) {  // allow_unicode=True
-  return (ch >= 0xA0 && ch <= 0xD7FF) || (ch >= 0xE000 && ch <= 0xFFFD) ||
-         (ch >= 0x10000 && ch <= 0x10FFFF);
+  return (ch >= 0xA0 && ch <= 0xD7FF) || (ch >= 0xE000 && ch <= 0xFFFD) || (ch >= 0x10000 && ch <= 0x10FFFF);
 }
 
 struct Analysis {
@@ -125,10 +126,9 @@ Analysis analyze_scalar(const std::u32string& s) {
     a.allow_flow_plain = false;
     return a;
   }
-  bool block_indicators = false, flow_indicators = false, line_breaks = false,
-       special_characters = false;
-  bool leading_space = false, leading_break = false, trailing_space = false,
-       trailing_break = false, break_space = false, space_break = false;
+  bool block_indicators = false, flow_indicators = false, line_breaks = false, special_characters = false;
+  bool leading_space = false, leading_break = false, trailing_space = false, trailing_break = false,
+       break_space = false, space_break = false;
   auto starts = [&](std::u32string_view p) { return std::u32string_view(s).starts_with(p); };
   if (starts(U"---") || starts(U"...")) block_indicators = flow_indicators = true;
   bool preceded_by_whitespace = true;
@@ -145,8 +145,7 @@ Analysis analyze_scalar(const std::u32string& s) {
       }
       if (ch == U'-' && followed_by_whitespace) flow_indicators = block_indicators = true;
     } else {
-      if (std::u32string_view(U",[]{}").find(ch) != std::u32string_view::npos)
-        flow_indicators = true;
+      if (std::u32string_view(U",[]{}").find(ch) != std::u32string_view::npos) flow_indicators = true;
       if (ch == U':' && followed_by_whitespace) flow_indicators = block_indicators = true;
       if (ch == U'#' && preceded_by_whitespace) flow_indicators = block_indicators = true;
     }
@@ -217,8 +216,8 @@ class Emitter {
     m_column += static_cast<int>(data.size());
   }
 
-  void write_indicator(std::u32string_view indicator, bool need_whitespace,
-                       bool whitespace = false, bool indention = false) {
+  void write_indicator(std::u32string_view indicator, bool need_whitespace, bool whitespace = false,
+                       bool indention = false) {
     if (!(m_whitespace || !need_whitespace)) write(U" ");
     write(indicator);
     m_whitespace = whitespace;
@@ -262,8 +261,7 @@ class Emitter {
     m_indents.pop_back();
   }
   bool seq_seq() const {
-    return m_indents.size() >= 2 && m_indents[m_indents.size() - 2].second &&
-           m_indents.back().second;
+    return m_indents.size() >= 2 && m_indents[m_indents.size() - 2].second && m_indents.back().second;
   }
   int seq_flow_align() const {
     if (m_indents.size() < 2 || !m_indents.back().second) return 0;
@@ -505,8 +503,7 @@ class Emitter {
       if (end < t.size()) ch = t[end];
       if (spaces) {
         if (!ch || *ch != U' ') {
-          if (start + 1 == end && m_column > kBestWidth && split && start != 0 &&
-              end != t.size()) {
+          if (start + 1 == end && m_column > kBestWidth && split && start != 0 && end != t.size()) {
             write_indent();
           } else {
             write(t.substr(start, end - start));
@@ -543,22 +540,38 @@ class Emitter {
 
   static std::optional<char32_t> escape_replacement(char32_t ch) {
     switch (ch) {
-      case 0x00: return U'0';
-      case 0x07: return U'a';
-      case 0x08: return U'b';
-      case 0x09: return U't';
-      case 0x0A: return U'n';
-      case 0x0B: return U'v';
-      case 0x0C: return U'f';
-      case 0x0D: return U'r';
-      case 0x1B: return U'e';
-      case U'"': return U'"';
-      case U'\\': return U'\\';
-      case 0x85: return U'N';
-      case 0xA0: return U'_';
-      case 0x2028: return U'L';
-      case 0x2029: return U'P';
-      default: return std::nullopt;
+      case 0x00:
+        return U'0';
+      case 0x07:
+        return U'a';
+      case 0x08:
+        return U'b';
+      case 0x09:
+        return U't';
+      case 0x0A:
+        return U'n';
+      case 0x0B:
+        return U'v';
+      case 0x0C:
+        return U'f';
+      case 0x0D:
+        return U'r';
+      case 0x1B:
+        return U'e';
+      case U'"':
+        return U'"';
+      case U'\\':
+        return U'\\';
+      case 0x85:
+        return U'N';
+      case 0xA0:
+        return U'_';
+      case 0x2028:
+        return U'L';
+      case 0x2029:
+        return U'P';
+      default:
+        return std::nullopt;
     }
   }
 
@@ -661,6 +674,8 @@ class Emitter {
 
 }  // namespace
 
-std::string emit(const Node& node) { return Emitter().run(node); }
+std::string emit(const Node& node) {
+  return Emitter().run(node);
+}
 
 }  // namespace cairn::yaml

@@ -170,7 +170,9 @@ bool operator==(const Node& a, const Node& b) {
 
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // Consumes [set]* starting at i; returns the new position.
 template <class Pred>
@@ -180,8 +182,7 @@ std::size_t span(std::string_view s, std::size_t i, Pred pred) {
 }
 
 bool is_bool_text(std::string_view s) {
-  return s == "true" || s == "True" || s == "TRUE" || s == "false" || s == "False" ||
-         s == "FALSE";
+  return s == "true" || s == "True" || s == "TRUE" || s == "false" || s == "False" || s == "FALSE";
 }
 
 bool is_null_text(std::string_view s) {
@@ -272,8 +273,7 @@ bool is_timestamp_text(std::string_view s) {
     i = span(s, i, [](char c) { return c == ' ' || c == '\t'; });
     return i > j;
   };
-  if (s.size() == 10 && digits(4, 4) && lit('-') && digits(2, 2) && lit('-') && digits(2, 2))
-    return true;
+  if (s.size() == 10 && digits(4, 4) && lit('-') && digits(2, 2) && lit('-') && digits(2, 2)) return true;
   i = 0;
   if (!(digits(4, 4) && lit('-') && digits(1, 2) && lit('-') && digits(1, 2))) return false;
   if (!(lit('T') || lit('t') || blanks())) return false;
@@ -341,8 +341,8 @@ bool valid_utf8(std::string_view s) {
       if ((cc & 0xC0) != 0x80) return false;
       cp = (cp << 6) | (cc & 0x3F);
     }
-    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
       return false;
     i += n + 1;
   }
@@ -358,8 +358,11 @@ std::string repair_escapes(const std::string& s) {
   std::size_t i = 0;
   while (i < s.size()) {
     auto c = static_cast<unsigned char>(s[i]);
-    std::size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
-                                   : (c & 0xF8) == 0xF0 ? 4 : 0;
+    std::size_t len = c < 0x80             ? 1
+                      : (c & 0xE0) == 0xC0 ? 2
+                      : (c & 0xF0) == 0xE0 ? 3
+                      : (c & 0xF8) == 0xF0 ? 4
+                                           : 0;
     if (len > 0 && i + len <= s.size() && valid_utf8(std::string_view(s).substr(i, len))) {
       out.append(s, i, len);
       i += len;
@@ -514,9 +517,7 @@ class Builder : public YAML::EventHandler {
   [[noreturn]] void fail(const YAML::Mark& mark, std::string what) {
     throw ParseFailure{line_of(mark), std::move(what)};
   }
-  [[noreturn]] void fail_line(int line, std::string what) {
-    throw ParseFailure{line, std::move(what)};
-  }
+  [[noreturn]] void fail_line(int line, std::string what) { throw ParseFailure{line, std::move(what)}; }
 
   static int line_of(const YAML::Mark& mark) { return mark.line >= 0 ? mark.line + 1 : 0; }
 
@@ -542,8 +543,7 @@ class Builder : public YAML::EventHandler {
 
   void check_collection_tag(const YAML::Mark& mark, const std::string& tag, std::string_view std) {
     if (tag.empty() || tag == "?" || tag == "!") return;
-    if (tag.starts_with(kTagPrefix) && std::string_view(tag).substr(kTagPrefix.size()) == std)
-      return;
+    if (tag.starts_with(kTagPrefix) && std::string_view(tag).substr(kTagPrefix.size()) == std) return;
     fail(mark, "unsupported tag '" + tag + "'");
   }
 
@@ -576,8 +576,7 @@ class Builder : public YAML::EventHandler {
     if (!parent.key) {
       if (!n.is_scalar()) fail_line(n.line, "mapping keys must be scalars");
       if (!valid_utf8(key_text)) fail_line(n.line, "invalid UTF-8 in key");
-      if (!parent.keys.insert(key_text).second)
-        fail_line(n.line, "duplicate mapping key '" + key_text + "'");
+      if (!parent.keys.insert(key_text).second) fail_line(n.line, "duplicate mapping key '" + key_text + "'");
       parent.key = key_text;
       parent.key_line = n.line;
       return;

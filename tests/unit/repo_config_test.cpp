@@ -161,9 +161,9 @@ TEST(Root, FindRepoWalksUp) {
   auto none = find_repo(env::default_env(), f.tmp.path());
   ASSERT_FALSE(none.has_value());
   EXPECT_EQ(none.error().code(), ErrorCode::not_found);
-  EXPECT_EQ(none.error().message().rfind(
-                "you are not inside of a DVC repository (checked up to mount point '", 0),
-            0u)
+  EXPECT_EQ(
+      none.error().message().rfind("you are not inside of a DVC repository (checked up to mount point '", 0),
+      0u)
       << none.error().message();
   std::filesystem::create_directories(f.root + "/.git");
   auto g = find_git_root(env::default_env(), f.root + "/sub");

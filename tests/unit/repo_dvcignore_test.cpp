@@ -44,8 +44,7 @@ TEST(IgnoreVectors, MatchDvc) {
       IgnoreRules rules(env::default_env(), dir.path());
       std::string path = c[0];
       bool is_dir = c[1];
-      EXPECT_EQ(rules.is_ignored(path, is_dir), c[2].get<bool>())
-          << "path=" << path << " is_dir=" << is_dir;
+      EXPECT_EQ(rules.is_ignored(path, is_dir), c[2].get<bool>()) << "path=" << path << " is_dir=" << is_dir;
       EXPECT_TRUE(rules.status().has_value());
       ++checked;
     }
@@ -119,8 +118,9 @@ TEST(IgnoreRules, LazyLoadingIsThreadSafe) {
 
 TEST(IgnoreRules, SpeedOfHundredThousandQueries) {
   IgnoreRules rules(nullptr, "/r");
-  ASSERT_TRUE(rules.add_patterns("", {"*.log", "node_modules/", "/build", "**/tmp/**", "!a.log",
-                                      "data/*.csv", "[Tt]humbs.db", "*.py[cod]"})
+  ASSERT_TRUE(rules
+                  .add_patterns("", {"*.log", "node_modules/", "/build", "**/tmp/**", "!a.log", "data/*.csv",
+                                     "[Tt]humbs.db", "*.py[cod]"})
                   .has_value());
   auto start = std::chrono::steady_clock::now();
   int ignored = 0;
@@ -129,9 +129,8 @@ TEST(IgnoreRules, SpeedOfHundredThousandQueries) {
                     (i % 7 == 0 ? ".log" : ".txt");
     ignored += rules.is_ignored(p, false);
   }
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                std::chrono::steady_clock::now() - start)
-                .count();
+  auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
   EXPECT_GT(ignored, 0);
   EXPECT_LT(ms, 5000) << "100k queries took " << ms << " ms";
   std::cerr << "100k is_ignored calls with 8 patterns: " << ms << " ms\n";
@@ -140,9 +139,8 @@ TEST(IgnoreRules, SpeedOfHundredThousandQueries) {
   for (int i = 0; i < 100000; ++i) {
     ignored += plain.is_ignored("src/module/sub/file" + std::to_string(i), false);
   }
-  ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
-                                                             start)
-           .count();
+  ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
   std::cerr << "100k is_ignored calls, built-ins only: " << ms << " ms\n";
 }
 

@@ -141,8 +141,7 @@ TEST(IniFile, ListValuesAndDisplay) {
 TEST(IniFile, SplitSectionName) {
   EXPECT_EQ(IniFile::split_section_name("remote \"x\""),
             (std::pair<std::string, std::string>{"remote", "x"}));
-  EXPECT_EQ(IniFile::split_section_name("  db\"a b\" "),
-            (std::pair<std::string, std::string>{"db", "a b"}));
+  EXPECT_EQ(IniFile::split_section_name("  db\"a b\" "), (std::pair<std::string, std::string>{"db", "a b"}));
   EXPECT_EQ(IniFile::split_section_name("core"), (std::pair<std::string, std::string>{"", "core"}));
   EXPECT_EQ(python_lower("ÀBÇ"), "àbç");
 }

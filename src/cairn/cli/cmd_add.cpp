@@ -1,4 +1,8 @@
 // `cairn add` and `cairn commit`: track data in .dvc files and store it in the cache.
+#include <unistd.h>
+
+#include <iostream>
+
 #include "cairn/cli/commands.h"
 #include "cairn/cli/output.h"
 #include "cairn/repo/add.h"
@@ -25,7 +29,7 @@ void print_track_hint(const CliContext& ctx, const std::vector<std::string>& fil
   std::string cmd = "\tgit add";
   for (const auto& f : files) cmd += " " + shell_quote(f);
   out_line(ctx, "\nTo track the changes with git, run:\n\n" + cmd);
-  out_line(ctx, "\nTo enable auto staging, run:\n\n\tdvc config core.autostage true");
+  out_line(ctx, "\nTo enable auto staging, run:\n\n\tcairn config core.autostage true");
 }
 
 }  // namespace
@@ -60,7 +64,9 @@ void register_add(CLI::App& app, CliContext& ctx) {
       print_track_hint(ctx, res->files_to_track);
     });
   });
+}
 
+void register_commit(CLI::App& app, CliContext& ctx) {
   struct CommitOpts {
     std::vector<std::string> targets;
     bool force = false;

@@ -44,9 +44,10 @@ void register_checkout(CLI::App& app, CliContext& ctx) {
         for (std::size_t i = 0; i < parts.size(); ++i) msg += (i ? ", " : "") + parts[i];
         out_line(ctx, msg.empty() ? "No changes." : msg);
       } else {
-        for (const auto& p : res->modified) out_line(ctx, "M\t" + p);
-        for (const auto& p : res->added) out_line(ctx, "A\t" + p);
-        for (const auto& p : res->deleted) out_line(ctx, "D\t" + p);
+        // DVC writes these through rich, which expands the tab to 8 columns.
+        for (const auto& p : res->modified) out_line(ctx, "M       " + p);
+        for (const auto& p : res->added) out_line(ctx, "A       " + p);
+        for (const auto& p : res->deleted) out_line(ctx, "D       " + p);
       }
       if (!res->failed.empty()) {
         for (const auto& e : res->errors) std::fprintf(stderr, "ERROR: %s\n", redact(e).c_str());

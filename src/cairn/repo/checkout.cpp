@@ -57,12 +57,12 @@ Expected<Plan> plan_output(Repository& repo, const OutputEntry& o, const std::st
     if (wst) {
       ASSIGN_OR_RETURN(auto st, compute_output_state(repo, out_abs, mode, Insert::no, jobs));
       if (st.is_dir) {
-        plan.unsaved.push_back(repo.rel_to_cwd(out_abs));
+        plan.unsaved.push_back(out_abs);
       } else if (st.id.value == o.id.value) {
         ASSIGN_OR_RETURN(bool linked, linker.is_linked(store.path_of(o.id), out_abs));
         if (linked && relink == Relink::no) return plan;
       } else if (!content_in_cache(repo, st.id.value)) {
-        plan.unsaved.push_back(repo.rel_to_cwd(out_abs));
+        plan.unsaved.push_back(out_abs);
       }
     }
     plan.actions.push_back({Action::link, out_abs, o.id, o.size.value_or(0), o.isexec, plan.existed});
@@ -82,7 +82,7 @@ Expected<Plan> plan_output(Repository& repo, const OutputEntry& o, const std::st
   } else if (wst) {
     // A file where a directory should be.
     ASSIGN_OR_RETURN(auto st, compute_output_state(repo, out_abs, mode, Insert::no, jobs));
-    if (!content_in_cache(repo, st.id.value)) plan.unsaved.push_back(repo.rel_to_cwd(out_abs));
+    if (!content_in_cache(repo, st.id.value)) plan.unsaved.push_back(out_abs);
     plan.actions.push_back({Action::remove, out_abs, {}, 0, false, true});
   }
   std::set<std::string> wanted;
@@ -113,7 +113,7 @@ Expected<Plan> plan_output(Repository& repo, const OutputEntry& o, const std::st
         ASSIGN_OR_RETURN(bool linked, linker.is_linked(store.path_of(id), abs));
         if (linked && relink == Relink::no) continue;
       } else if (!content_in_cache(repo, it->second.md5)) {
-        plan.unsaved.push_back(repo.rel_to_cwd(abs));
+        plan.unsaved.push_back(abs);
       }
       ASSIGN_OR_RETURN(auto cst, repo.env()->stat(store.path_of(id), env::Follow::yes));
       plan.actions.push_back({Action::link, abs, id, cst ? cst->size : 0, false, true});
@@ -124,7 +124,7 @@ Expected<Plan> plan_output(Repository& repo, const OutputEntry& o, const std::st
   }
   for (const auto& [rel, f] : ws) {
     if (wanted.count(rel)) continue;
-    if (!content_in_cache(repo, f.md5)) plan.unsaved.push_back(repo.rel_to_cwd(f.abspath));
+    if (!content_in_cache(repo, f.md5)) plan.unsaved.push_back(f.abspath);
     plan.actions.push_back({Action::remove, f.abspath, {}, 0, false, true});
   }
   return plan;

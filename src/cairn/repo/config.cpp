@@ -11,15 +11,15 @@ namespace cairn::repo {
 namespace {
 
 constexpr std::array<std::string_view, 13> k_schema_sections = {
-    "core", "cache", "remote", "state", "index", "machine", "feature",
-    "plots", "exp", "parsing", "hydra", "studio", "db"};
+    "core",  "cache", "remote",  "state", "index",  "machine", "feature",
+    "plots", "exp",   "parsing", "hydra", "studio", "db"};
 
 bool is_path_key(const IniSection& s, std::string_view key) {
   if (s.kind.empty()) return s.name == "cache" && key == "dir";
   if (s.kind == "remote") {
     return key == "url" || key == "gdrive_user_credentials_file" ||
-           key == "gdrive_service_account_json_file_path" || key == "credentialpath" ||
-           key == "configpath" || key == "keyfile" || key == "cert_path" || key == "key_path";
+           key == "gdrive_service_account_json_file_path" || key == "credentialpath" || key == "configpath" ||
+           key == "keyfile" || key == "cert_path" || key == "key_path";
   }
   if (s.kind == "machine") return key == "startup_script" || key == "setup_script";
   return false;
@@ -39,7 +39,9 @@ bool has_scheme(std::string_view v) {
   return i > 0 && v.substr(i, 3) == "://";
 }
 
-bool is_abs(std::string_view p) { return !p.empty() && p.front() == '/'; }
+bool is_abs(std::string_view p) {
+  return !p.empty() && p.front() == '/';
+}
 
 // os.path.expanduser
 std::string expand_user(std::string_view p, const std::string& home) {
@@ -65,8 +67,7 @@ std::string expand_user(std::string_view p, const std::string& home) {
 }
 
 // Config._resolve: the value DVC holds after loading.
-std::string resolve_path(const std::string& conf_dir, const std::string& raw,
-                         const std::string& home) {
+std::string resolve_path(const std::string& conf_dir, const std::string& raw, const std::string& home) {
   if (has_scheme(raw) || is_abs(raw)) return raw;
   std::string expanded = expand_user(raw, home);
   if (is_abs(expanded)) return expanded;
@@ -74,16 +75,15 @@ std::string resolve_path(const std::string& conf_dir, const std::string& raw,
 }
 
 // Config._to_relpath applied to a value that was loaded from the file.
-std::string resave_path(const std::string& conf_dir, const std::string& raw,
-                        const std::string& home) {
+std::string resave_path(const std::string& conf_dir, const std::string& raw, const std::string& home) {
   if (has_scheme(raw) || is_abs(raw)) return raw;
   if (is_abs(expand_user(raw, home))) return raw;  // ExpPath keeps its original spelling
   return path::relative(path::normalize(path::join(conf_dir, raw)), conf_dir);
 }
 
 // Config._to_relpath applied to a value given on the command line.
-std::string save_new_path(const std::string& conf_dir, const std::string& value,
-                          const std::string& cwd, const std::string& home) {
+std::string save_new_path(const std::string& conf_dir, const std::string& value, const std::string& cwd,
+                          const std::string& home) {
   if (has_scheme(value)) return value;
   if (expand_user(value, home) != value) return value;
   if (!is_abs(value)) return path::relative(path::absolute(value, cwd), conf_dir);
@@ -132,13 +132,10 @@ std::optional<long long> py_int(std::string_view text) {
   return neg ? -v : v;
 }
 
-std::string ascii_lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // str(value).lower() for voluptuous' Lower.
-std::string lowered(const IniValue& v) { return python_lower(v.display()); }
+std::string lowered(const IniValue& v) {
+  return python_lower(v.display());
+}
 
 std::vector<std::string> split_types(const IniValue& v) {
   std::vector<std::string> out;
@@ -146,9 +143,8 @@ std::vector<std::string> split_types(const IniValue& v) {
   std::size_t i = 0;
   while (true) {
     std::size_t j = v.str.find(',', i);
-    out.push_back(py_strip_ascii(std::string_view(v.str).substr(i, j == std::string::npos
-                                                                         ? std::string::npos
-                                                                         : j - i)));
+    out.push_back(py_strip_ascii(
+        std::string_view(v.str).substr(i, j == std::string::npos ? std::string::npos : j - i)));
     if (j == std::string::npos) break;
     i = j + 1;
   }
@@ -166,14 +162,14 @@ Status check_value(std::string_view section, const std::string& key, const IniVa
     if (section == "core") {
       if (key == "remote" || key == "machine") return lower;
       if (key == "checksum_jobs") return integer;
-      if (key == "interactive" || key == "analytics" || key == "hardlink_lock" ||
-          key == "no_scm" || key == "autostage" || key == "experiments" || key == "check_update")
+      if (key == "interactive" || key == "analytics" || key == "hardlink_lock" || key == "no_scm" ||
+          key == "autostage" || key == "experiments" || key == "check_update")
         return boolean;
       if (key == "site_cache_dir") return str;
       return std::nullopt;
     }
-    if (key == "local" || key == "s3" || key == "gs" || key == "hdfs" || key == "webhdfs" ||
-        key == "ssh" || key == "azure" || key == "dir")
+    if (key == "local" || key == "s3" || key == "gs" || key == "hdfs" || key == "webhdfs" || key == "ssh" ||
+        key == "azure" || key == "dir")
       return str;
     if (key == "type") return types;
     if (key == "protected" || key == "slow_link_warning" || key == "verify") return boolean;
@@ -186,7 +182,8 @@ Status check_value(std::string_view section, const std::string& key, const IniVa
     case str:
       if (v.is_list) return invalid("expected str for dictionary value" + at);
       break;
-    case lower: break;
+    case lower:
+      break;
     case boolean: {
       std::string l = lowered(v);
       if (l != "true" && l != "false") {
@@ -228,10 +225,14 @@ Status check_value(std::string_view section, const std::string& key, const IniVa
 
 std::string_view config_level_name(ConfigLevel level) {
   switch (level) {
-    case ConfigLevel::system: return "system";
-    case ConfigLevel::global: return "global";
-    case ConfigLevel::repo: return "repo";
-    case ConfigLevel::local: return "local";
+    case ConfigLevel::system:
+      return "system";
+    case ConfigLevel::global:
+      return "global";
+    case ConfigLevel::repo:
+      return "repo";
+    case ConfigLevel::local:
+      return "local";
   }
   return "repo";
 }
@@ -326,8 +327,7 @@ std::optional<std::string> Config::get(std::string_view section, std::string_vie
   return get(*level, section, key);
 }
 
-Expected<std::optional<bool>> Config::get_bool(std::string_view section,
-                                               std::string_view key) const {
+Expected<std::optional<bool>> Config::get_bool(std::string_view section, std::string_view key) const {
   auto level = origin(section, key);
   if (!level) return std::optional<bool>();
   std::string l = lowered(*m_levels[index(*level)].ini.get(section, key));
@@ -378,6 +378,25 @@ Status Config::check_level(ConfigLevel level) const {
 }
 
 Status Config::validate_merged(const std::vector<const IniFile*>& files) {
+  // Remotes come first in DVC's merged dict; each needs a url (ByUrl: "expected 'url'").
+  std::vector<std::pair<std::string, bool>> remotes;
+  for (const IniFile* f : files) {
+    for (const auto& s : f->sections()) {
+      if (s.kind != "remote") continue;
+      auto it = remotes.begin();
+      while (it != remotes.end() && it->first != s.name) ++it;
+      if (it == remotes.end()) {
+        remotes.emplace_back(s.name, false);
+        it = remotes.end() - 1;
+      }
+      if (s.find("url")) it->second = true;
+    }
+  }
+  for (const auto& [name, has_url] : remotes) {
+    if (!has_url) {
+      return invalid("expected 'url' for dictionary value @ data['remote'][" + key_repr(name) + "]");
+    }
+  }
   // Merge core and cache key by key, remembering first-seen order.
   std::vector<std::pair<std::string, std::vector<std::pair<std::string, IniValue>>>> merged;
   for (const IniFile* f : files) {
@@ -420,8 +439,7 @@ Status Config::save(ConfigLevel level, IniFile ini, const std::string& cwd,
   for (auto& s : ini.sections()) {
     for (auto& [k, v] : s.entries) {
       if (v.is_list || !is_path_key(s, k)) continue;
-      bool is_new = new_path_key && new_path_key->first == s.full_name() &&
-                    new_path_key->second == k;
+      bool is_new = new_path_key && new_path_key->first == s.full_name() && new_path_key->second == k;
       v.str = is_new ? save_new_path(conf_dir, v.str, cwd, m_dirs.home)
                      : resave_path(conf_dir, v.str, m_dirs.home);
     }
@@ -440,8 +458,8 @@ Status Config::save(ConfigLevel level, IniFile ini, const std::string& cwd,
   return ok();
 }
 
-Status Config::set(ConfigLevel level, std::string_view section, std::string_view key,
-                   std::string_view value, const std::string& cwd) {
+Status Config::set(ConfigLevel level, std::string_view section, std::string_view key, std::string_view value,
+                   const std::string& cwd) {
   TRY_STATUS(check_level(level));
   IniFile ini = m_levels[index(level)].ini;
   ini.set(section, key, IniValue(std::string(value)));
@@ -460,8 +478,7 @@ Status Config::unset(ConfigLevel level, std::string_view section, std::string_vi
   for (auto s : k_schema_sections) schema_section |= kind.empty() && s == name;
   const IniSection* s = ini.find_section(section);
   if (!s && !schema_section) {
-    return make_error(ErrorCode::not_found,
-                      "config file error: " + what + " '" + name + "' doesn't exist");
+    return make_error(ErrorCode::not_found, "config file error: " + what + " '" + name + "' doesn't exist");
   }
   if (!s || !s->find(key)) {
     return make_error(ErrorCode::not_found, "config file error: option '" + std::string(key) +

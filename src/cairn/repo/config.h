@@ -14,10 +14,11 @@
 //    (`\w+://`) and absolute paths are kept.
 //  - set()/unset() rewrite one level's file atomically with DVC's bytes: they re-save every
 //    path key of that level relative to the file's directory (as DVC's Config.edit does), a
-//    new relative path value is taken relative to `cwd`, and the merged core/cache sections
-//    are validated first (DVC's schema messages, e.g. "extra keys not allowed @
-//    data['core']['foo']"). Values are stored as given (`TRUE` stays `TRUE`); get_bool()
-//    normalizes like DVC's schema (case-insensitive true/false).
+//    new relative path value is taken relative to `cwd`, and the merged config is validated
+//    first: core/cache keys and values, and every remote must have a url (DVC's schema
+//    messages, e.g. "extra keys not allowed @ data['core']['foo']"). Values are stored as
+//    given (`TRUE` stays `TRUE`); get_bool() normalizes like DVC's schema (true/false,
+//    case-insensitive).
 //  - Errors: ErrorCode::invalid_input for malformed files and schema violations, not_found
 //    for a missing option on unset; messages start with "config file error: " like DVC's
 //    ConfigError (the CLI prints "configuration error - " in front).
@@ -55,8 +56,7 @@ class Config {
  public:
   // Loads all levels. dvc_dir: the repository's absolute `.dvc` directory, or nullopt
   // outside a repository. With validate, the merged core/cache sections must be valid.
-  static Expected<Config> load(env::Env* env, std::optional<std::string> dvc_dir,
-                               bool validate = true,
+  static Expected<Config> load(env::Env* env, std::optional<std::string> dvc_dir, bool validate = true,
                                ConfigDirs dirs = ConfigDirs::from_environment());
 
   bool in_repo() const { return m_dvc_dir.has_value(); }
@@ -71,8 +71,7 @@ class Config {
   // Merged value (highest level wins), as DVC displays it (paths resolved, lists as repr).
   std::optional<std::string> get(std::string_view section, std::string_view key) const;
   // The value at one level only.
-  std::optional<std::string> get(ConfigLevel level, std::string_view section,
-                                 std::string_view key) const;
+  std::optional<std::string> get(ConfigLevel level, std::string_view section, std::string_view key) const;
   // The level the merged value comes from.
   std::optional<ConfigLevel> origin(std::string_view section, std::string_view key) const;
   // Merged boolean (DVC's Bool: case-insensitive "true"/"false"); nullopt when unset.
@@ -89,8 +88,8 @@ class Config {
 
   // Sets section.key at a level and writes that file. cwd: what a relative path value is
   // relative to.
-  Status set(ConfigLevel level, std::string_view section, std::string_view key,
-             std::string_view value, const std::string& cwd);
+  Status set(ConfigLevel level, std::string_view section, std::string_view key, std::string_view value,
+             const std::string& cwd);
   // Removes section.key at a level (not_found with DVC's message when absent) and writes it.
   Status unset(ConfigLevel level, std::string_view section, std::string_view key);
 
@@ -98,9 +97,7 @@ class Config {
   Status validate() const;
 
   // "remote \"name\"".
-  static std::string remote_section(std::string_view name) {
-    return "remote \"" + std::string(name) + "\"";
-  }
+  static std::string remote_section(std::string_view name) { return "remote \"" + std::string(name) + "\""; }
 
  private:
   struct Level {
@@ -109,8 +106,8 @@ class Config {
   };
   static std::size_t index(ConfigLevel level) { return static_cast<std::size_t>(level); }
   Status check_level(ConfigLevel level) const;
-  std::optional<std::string> display(ConfigLevel level, const IniSection& section,
-                                     const std::string& key, const IniValue& value) const;
+  std::optional<std::string> display(ConfigLevel level, const IniSection& section, const std::string& key,
+                                     const IniValue& value) const;
   Status save(ConfigLevel level, IniFile ini, const std::string& cwd,
               std::optional<std::pair<std::string, std::string>> new_path_key);
   static Status validate_merged(const std::vector<const IniFile*>& files);

@@ -11,20 +11,22 @@ namespace ignore_detail {
 // One element of pathspec's regex for a pattern (see GitIgnoreSpecPattern).
 struct Tok {
   enum Kind {
-    lit,          // literal bytes
-    any,          // ?            [^/]
-    star,         // *            [^/]*
-    seg_star,     // whole "*"    [^/]+
-    cls,          // [...]        Python character class (negated ones also match '/')
-    any_prefix,   // leading **   (?:.+/)?
-    inner_dstar,  // middle **    (?:/.+)?
-    slash,        // /
-    end_or_slash, // (?:/|$) then anything (re.match need not reach the end)
-    slash_accept  // trailing **: "/" then anything
+    lit,           // literal bytes
+    any,           // ?            [^/]
+    star,          // *            [^/]*
+    seg_star,      // whole "*"    [^/]+
+    cls,           // [...]        Python character class (negated ones also match '/')
+    any_prefix,    // leading **   (?:.+/)?
+    inner_dstar,   // middle **    (?:/.+)?
+    slash,         // /
+    end_or_slash,  // (?:/|$) then anything (re.match need not reach the end)
+    slash_accept   // trailing **: "/" then anything
   } kind;
   std::string text;                                   // lit
   std::vector<std::pair<char32_t, char32_t>> ranges;  // cls
   bool negated = false;                               // cls
+
+  Tok(Kind k, std::string t = {}) : kind(k), text(std::move(t)) {}  // NOLINT
 };
 
 struct Pattern {
@@ -83,7 +85,9 @@ std::u32string decode_all(std::string_view s) {
   return out;
 }
 
-bool is_space(unsigned char c) { return (c >= 9 && c <= 13) || (c >= 0x1c && c <= 0x20); }
+bool is_space(unsigned char c) {
+  return (c >= 9 && c <= 13) || (c >= 0x1c && c <= 0x20);
+}
 
 std::string rstrip(std::string_view s) {
   while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
@@ -131,7 +135,7 @@ void translate_glob(std::string_view seg, std::vector<Tok>& out) {
       while (j < end && seg[j] != ']') ++j;
       if (j >= end) throw RangeError{};
       ++j;
-      Tok t{Tok::cls};
+      Tok t(Tok::cls);
       if (seg[i] == '!' || seg[i] == '^') {
         t.negated = true;
         ++i;
@@ -259,8 +263,7 @@ bool class_contains(const Tok& t, char32_t c) {
 }
 
 // Does the token program match s at pos (re.match semantics; any match will do).
-bool match_from(const std::vector<Tok>& toks, std::size_t ti, std::string_view s,
-                std::size_t pos) {
+bool match_from(const std::vector<Tok>& toks, std::size_t ti, std::string_view s, std::size_t pos) {
   const std::size_t n = s.size();
   while (ti < toks.size()) {
     const Tok& t = toks[ti];
@@ -330,7 +333,8 @@ bool match_from(const std::vector<Tok>& toks, std::size_t ti, std::string_view s
         break;
       case Tok::end_or_slash:
         return pos == n || (pos == n - 1 && s[pos] == '\n') || (pos < n && s[pos] == '/');
-      case Tok::slash_accept: return pos < n && s[pos] == '/';
+      case Tok::slash_accept:
+        return pos < n && s[pos] == '/';
     }
   }
   return true;
@@ -338,9 +342,12 @@ bool match_from(const std::vector<Tok>& toks, std::size_t ti, std::string_view s
 
 bool pattern_matches(const Pattern& p, std::string_view s) {
   switch (p.override_kind) {
-    case Pattern::match_all: return !s.empty() && s[0] != '\n';
-    case Pattern::never: return false;
-    case Pattern::none: break;
+    case Pattern::match_all:
+      return !s.empty() && s[0] != '\n';
+    case Pattern::never:
+      return false;
+    case Pattern::none:
+      break;
   }
   if (!p.required.empty() && s.find(p.required) == std::string_view::npos) return false;
   return match_from(p.toks, 0, s, 0);
@@ -372,8 +379,7 @@ bool set_ignores(const PatternSet& set, std::string_view path, bool is_dir) {
     while (true) {
       std::size_t j = path.find('/', i);
       bool last = j == std::string_view::npos;
-      if (builtin_name(path.substr(i, last ? std::string_view::npos : j - i), !last || is_dir))
-        return true;
+      if (builtin_name(path.substr(i, last ? std::string_view::npos : j - i), !last || is_dir)) return true;
       if (last) return false;
       i = j + 1;
     }
@@ -423,9 +429,9 @@ Status compile_lines(const std::vector<std::string>& lines, std::string_view sou
     try {
       if (auto p = compile(lines[k])) out.push_back(std::move(*p));
     } catch (const PatternError& e) {
-      return make_error(ErrorCode::invalid_input,
-                        std::string(source) + ":" + std::to_string(line_numbers[k]) +
-                            ": invalid pattern '" + lines[k] + "': " + e.what);
+      return make_error(ErrorCode::invalid_input, std::string(source) + ":" +
+                                                      std::to_string(line_numbers[k]) +
+                                                      ": invalid pattern '" + lines[k] + "': " + e.what);
     }
   }
   return ok();
@@ -497,8 +503,7 @@ Status IgnoreRules::merge_locked(const std::string& dir, const std::vector<std::
 
 Status IgnoreRules::check_subrepo_locked(const std::string& dir) const {
   if (!m_subrepo_checked.insert(dir).second || dir.empty()) return ok();
-  ASSIGN_OR_RETURN(auto st, m_env->stat(path::join(path::join(m_root, dir), ".dvc"),
-                                        env::Follow::yes));
+  ASSIGN_OR_RETURN(auto st, m_env->stat(path::join(path::join(m_root, dir), ".dvc"), env::Follow::yes));
   if (!st) return ok();
   // _update_sub_repo: "/<name>/" at the parent, merged like a .dvcignore there.
   std::string parent = parent_dir(dir);
@@ -600,8 +605,8 @@ bool IgnoreRules::is_ignored(std::string_view relpath, bool is_dir) const {
   return set_ignores(*set, relpath, is_dir);
 }
 
-Status IgnoreRules::add_patterns(std::string_view dir_relpath,
-                                 const std::vector<std::string>& lines, std::string_view source) {
+Status IgnoreRules::add_patterns(std::string_view dir_relpath, const std::vector<std::string>& lines,
+                                 std::string_view source) {
   std::unique_lock lock(m_mutex);
   std::string dir(dir_relpath);
   m_visited.insert(dir);

@@ -86,7 +86,7 @@ class IgnoreRules {
   std::string m_root;
   mutable std::shared_mutex m_mutex;
   mutable std::unordered_map<std::string, SetPtr> m_sets;
-  mutable std::unordered_set<std::string> m_visited;    // .dvcignore considered
+  mutable std::unordered_set<std::string> m_visited;  // .dvcignore considered
   mutable std::unordered_set<std::string> m_subrepo_checked;
   mutable std::vector<Error> m_errors;
   mutable bool m_user_patterns = false;

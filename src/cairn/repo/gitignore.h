@@ -24,8 +24,7 @@ namespace cairn::repo {
 // "/name" escaped as DVC writes it into .gitignore.
 std::string gitignore_entry_for(std::string_view basename);
 
-Expected<bool> add_gitignore_entry(env::Env* env, const std::string& root,
-                                   const std::string& output_relpath);
+Expected<bool> add_gitignore_entry(env::Env* env, const std::string& root, const std::string& output_relpath);
 Expected<bool> remove_gitignore_entry(env::Env* env, const std::string& root,
                                       const std::string& output_relpath);
 

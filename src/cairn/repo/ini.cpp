@@ -37,11 +37,9 @@ class PyRegex {
   };
 
   // re.match(text, pos): anchored at `pos`, need not reach the end.
-  std::optional<Match> match(std::u32string_view text, std::size_t pos = 0,
-                             bool* exhausted = nullptr) const;
+  std::optional<Match> match(std::u32string_view text, std::size_t pos = 0, bool* exhausted = nullptr) const;
   // re.search(text, pos).
-  std::optional<Match> search(std::u32string_view text, std::size_t pos = 0,
-                              bool* exhausted = nullptr) const;
+  std::optional<Match> search(std::u32string_view text, std::size_t pos = 0, bool* exhausted = nullptr) const;
   int groups() const { return m_groups; }
 
   struct Inst {
@@ -65,14 +63,11 @@ class PyRegex {
   int m_groups = 0;
 };
 
-
 bool py_isspace(char32_t c) {
   if (c < 0x80) return (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x20);
   return c == 0x85 || c == 0xa0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200a) || c == 0x2028 ||
          c == 0x2029 || c == 0x202f || c == 0x205f || c == 0x3000;
 }
-
-
 
 bool is_word(char32_t c) {
   if (c < 0x80) {
@@ -95,8 +90,7 @@ struct Node {
 
 class Compiler {
  public:
-  Compiler(std::string_view p, std::vector<PyRegex::Class>& classes)
-      : m_p(p), m_classes(classes) {}
+  Compiler(std::string_view p, std::vector<PyRegex::Class>& classes) : m_p(p), m_classes(classes) {}
 
   std::unique_ptr<Node> parse_alt() {
     auto node = std::make_unique<Node>();
@@ -138,10 +132,14 @@ class Compiler {
 
   char32_t escape_char(char e) {
     switch (e) {
-      case 'n': return '\n';
-      case 't': return '\t';
-      case 'r': return '\r';
-      default: return static_cast<unsigned char>(e);
+      case 'n':
+        return '\n';
+      case 't':
+        return '\t';
+      case 'r':
+        return '\r';
+      default:
+        return static_cast<unsigned char>(e);
     }
   }
 
@@ -149,9 +147,15 @@ class Compiler {
     auto node = std::make_unique<Node>();
     char ch = m_p[m_i++];
     switch (ch) {
-      case '.': node->type = Node::any; return node;
-      case '^': node->type = Node::bol; return node;
-      case '$': node->type = Node::eol; return node;
+      case '.':
+        node->type = Node::any;
+        return node;
+      case '^':
+        node->type = Node::bol;
+        return node;
+      case '$':
+        node->type = Node::eol;
+        return node;
       case '(': {
         if (m_p.substr(m_i, 2) == "?:") {
           m_i += 2;
@@ -173,7 +177,8 @@ class Compiler {
         ++m_i;
         return node;
       }
-      case '[': return parse_class();
+      case '[':
+        return parse_class();
       case '\\': {
         char e = m_p[m_i++];
         if (e == 's' || e == 'S' || e == 'w') {
@@ -250,12 +255,24 @@ using Inst = PyRegex::Inst;
 
 void emit(const Node& n, std::vector<Inst>& prog) {
   switch (n.type) {
-    case Node::lit: prog.push_back({Inst::chr, n.c}); break;
-    case Node::any: prog.push_back({Inst::any}); break;
-    case Node::cls: prog.push_back({Inst::cls, 0, n.cls_index}); break;
-    case Node::bol: prog.push_back({Inst::bol}); break;
-    case Node::eol: prog.push_back({Inst::eol}); break;
-    case Node::not_behind: prog.push_back({Inst::not_behind, n.c}); break;
+    case Node::lit:
+      prog.push_back({Inst::chr, n.c});
+      break;
+    case Node::any:
+      prog.push_back({Inst::any});
+      break;
+    case Node::cls:
+      prog.push_back({Inst::cls, 0, n.cls_index});
+      break;
+    case Node::bol:
+      prog.push_back({Inst::bol});
+      break;
+    case Node::eol:
+      prog.push_back({Inst::eol});
+      break;
+    case Node::not_behind:
+      prog.push_back({Inst::not_behind, n.c});
+      break;
     case Node::cat:
       for (const auto& k : n.kids) emit(*k, prog);
       break;
@@ -315,8 +332,6 @@ void emit(const Node& n, std::vector<Inst>& prog) {
   }
 }
 
-
-
 bool PyRegex::Class::contains(char32_t c) const {
   bool in = false;
   if (space && py_isspace(c)) in = true;
@@ -342,8 +357,7 @@ PyRegex::PyRegex(std::string_view pattern) {
   m_prog.push_back({Inst::done});
 }
 
-std::optional<PyRegex::Match> PyRegex::match(std::u32string_view s, std::size_t pos,
-                                             bool* exhausted) const {
+std::optional<PyRegex::Match> PyRegex::match(std::u32string_view s, std::size_t pos, bool* exhausted) const {
   struct Thread {
     int pc;
     int sp;
@@ -396,7 +410,9 @@ std::optional<PyRegex::Match> PyRegex::match(std::u32string_view s, std::size_t 
           stack.push_back({in.y, sp, caps});
           pc = in.x;
           break;
-        case Inst::jmp: pc = in.x; break;
+        case Inst::jmp:
+          pc = in.x;
+          break;
         case Inst::save:
           caps[in.x] = sp;
           ++pc;
@@ -433,8 +449,7 @@ std::optional<PyRegex::Match> PyRegex::match(std::u32string_view s, std::size_t 
   return std::nullopt;
 }
 
-std::optional<PyRegex::Match> PyRegex::search(std::u32string_view s, std::size_t pos,
-                                              bool* exhausted) const {
+std::optional<PyRegex::Match> PyRegex::search(std::u32string_view s, std::size_t pos, bool* exhausted) const {
   for (std::size_t start = pos; start <= s.size(); ++start) {
     auto m = match(s, start, exhausted);
     if (m) return m;
@@ -633,8 +648,8 @@ std::vector<std::u32string> split_lines(std::u32string_view text) {
   std::vector<std::u32string> lines;
   std::u32string cur;
   for (char32_t c : t) {
-    bool brk = c == U'\n' || c == 0x0b || c == 0x0c || c == 0x1c || c == 0x1d || c == 0x1e ||
-               c == 0x85 || c == 0x2028 || c == 0x2029;
+    bool brk = c == U'\n' || c == 0x0b || c == 0x0c || c == 0x1c || c == 0x1d || c == 0x1e || c == 0x85 ||
+               c == 0x2028 || c == 0x2029;
     if (!brk) {
       cur.push_back(c);
       continue;
@@ -787,7 +802,7 @@ struct ParseFailure {
 
 std::variant<RawConfig, ParseFailure> parse_raw(const std::vector<std::u32string>& lines) {
   RawConfig cfg;
-  int depth = 0;              // depth of the current section (0 = top level)
+  int depth = 0;                // depth of the current section (0 = top level)
   std::ptrdiff_t current = -1;  // index of the current section
   const std::size_t n = lines.size();
   for (std::size_t i = 0; i < n; ++i) {
@@ -962,8 +977,7 @@ Expected<std::string> quote(const std::string& v, bool multiline) {
   };
   if (!need_triple) {
     if (has_nl) return unquotable();
-    if (!in_wspace_plus(v.front()) && !in_wspace_plus(v.back()) &&
-        v.find(',') == std::string::npos) {
+    if (!in_wspace_plus(v.front()) && !in_wspace_plus(v.back()) && v.find(',') == std::string::npos) {
       if (v.find('#') != std::string::npos) return single_quote();
       return v;
     }
@@ -992,8 +1006,7 @@ Expected<std::string> quote_value(const IniValue& v) {
   return out;
 }
 
-Status write_entry(std::string& out, const char* indent, const std::string& key,
-                   const IniValue& value) {
+Status write_entry(std::string& out, const char* indent, const std::string& key, const IniValue& value) {
   ASSIGN_OR_RETURN(std::string k, quote(key, false));
   ASSIGN_OR_RETURN(std::string v, quote_value(value));
   out += indent;
@@ -1017,7 +1030,9 @@ auto find_entry(Vec& entries, const Key& key) -> decltype(&entries[0].second) {
 // Public API
 // ---------------------------------------------------------------------------------------
 
-std::string python_lower(std::string_view utf8) { return to_utf8(lower32(to_u32(utf8))); }
+std::string python_lower(std::string_view utf8) {
+  return to_utf8(lower32(to_u32(utf8)));
+}
 
 std::string IniValue::display() const {
   if (!is_list) return str;
@@ -1034,8 +1049,12 @@ std::string IniSection::full_name() const {
   return kind + " \"" + name + "\"";
 }
 
-const IniValue* IniSection::find(std::string_view key) const { return find_entry(entries, key); }
-IniValue* IniSection::find(std::string_view key) { return find_entry(entries, key); }
+const IniValue* IniSection::find(std::string_view key) const {
+  return find_entry(entries, key);
+}
+IniValue* IniSection::find(std::string_view key) {
+  return find_entry(entries, key);
+}
 
 void IniSection::set(std::string_view key, IniValue value) {
   if (IniValue* v = find(key)) {
@@ -1076,8 +1095,8 @@ Expected<IniFile> IniFile::parse(std::string_view bytes, std::string_view filena
     std::string b = "0x";
     b.push_back(hex[de->byte >> 4]);
     b.push_back(hex[de->byte & 15]);
-    return error(line, "'utf-8' codec can't decode byte " + b + " in position " +
-                           std::to_string(de->pos) + ": " + de->reason);
+    return error(line, "'utf-8' codec can't decode byte " + b + " in position " + std::to_string(de->pos) +
+                           ": " + de->reason);
   }
   auto lines = split_lines(std::get<std::u32string>(decoded));
   auto parsed = parse_raw(lines);

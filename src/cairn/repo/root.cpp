@@ -44,8 +44,7 @@ Expected<RepoPaths> find_repo(env::Env* env, const std::string& cwd) {
   ASSIGN_OR_RETURN(auto root, walk_up(env, cwd, has_dvc, &stopped));
   if (!root) {
     return make_error(ErrorCode::not_found,
-                      "you are not inside of a DVC repository (checked up to mount point '" +
-                          stopped + "')");
+                      "you are not inside of a DVC repository (checked up to mount point '" + stopped + "')");
   }
   return RepoPaths{*root, path::join(*root, ".dvc")};
 }
@@ -54,14 +53,14 @@ Expected<std::string> find_git_root(env::Env* env, const std::string& start) {
   std::string stopped;
   auto has_git = [&](const std::string& dir) -> Expected<bool> {
     ASSIGN_OR_RETURN(auto st, env->stat(path::join(dir, ".git"), env::Follow::yes));
-    return st.has_value() &&
-           (st->type == env::FileType::directory || st->type == env::FileType::regular);
+    return st.has_value() && (st->type == env::FileType::directory || st->type == env::FileType::regular);
   };
   ASSIGN_OR_RETURN(auto root, walk_up(env, start, has_git, &stopped));
   if (!root) {
     return make_error(ErrorCode::not_found, "'" + path::normalize(start) +
                                                 "' is not a git repository (checked up to "
-                                                "mount point '" + stopped + "')");
+                                                "mount point '" +
+                                                stopped + "')");
   }
   return *root;
 }

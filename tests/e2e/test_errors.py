@@ -166,19 +166,24 @@ def test_corrupt_writable_object_is_rehashed(tracked):
 
 @pytest.mark.interop
 def test_lock_held(twin):
+    """Hold .dvc/tmp/lock with flock (as zc.lockfile does); add must give up with DVC's message.
+    DVC retries for ~3 s (6 x 0.5 s) before failing; both sides run concurrently."""
     t = twin
-    res = []
-    for s in t.sides:
-        lock = s.path / ".dvc/tmp/lock"
-        lock.parent.mkdir(parents=True, exist_ok=True)
-        with open(lock, "a+") as fh:
+    handles, before = [], []
+    try:
+        for s in t.sides:
+            lock = s.path / ".dvc/tmp/lock"
+            lock.parent.mkdir(parents=True, exist_ok=True)
+            fh = open(lock, "a+")
+            handles.append(fh)
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            before = _full_snapshot(s)
-            r = s.run("add", "data/README.txt", timeout=60)
-            res.append(r)
-            assert r.returncode != 0, r.describe()
-            assert _full_snapshot(s) == before
-    ra, rb = res
+            before.append(_full_snapshot(s))
+        ra, rb = t.both("add", "data/README.txt", timeout=60)
+        assert ra.returncode != 0 and rb.returncode != 0, (ra.describe(), rb.describe())
+        assert [_full_snapshot(s) for s in t.sides] == before
+    finally:
+        for fh in handles:
+            fh.close()
     t.assert_same_output(ra, rb, stderr=True)
     assert rb.stderr == LOCK_MESSAGE
     # released: works again

@@ -65,7 +65,8 @@ LinkType Linker::preferred() const {
 
 Status Linker::link_with(LinkType t, const std::string& cache_path, const std::string& tmp,
                          std::uint64_t size, Executable exec) {
-  std::uint32_t mode = (exec == Executable::yes ? 0777u : 0666u) & ~process_umask();
+  // As DVC: 0666 & ~umask, plus only the owner execute bit for executables (0744).
+  std::uint32_t mode = (0666u & ~process_umask()) | (exec == Executable::yes ? 0100u : 0u);
   switch (t) {
     case LinkType::reflink: {
       TRY_STATUS(m_env->reflink(cache_path, tmp));

@@ -4,7 +4,7 @@
 //   reflink  FICLONE clone, mode 0666 & ~umask
 //   hardlink link(2) to the 0444 object; a 0-byte object is created as an empty file instead
 //   symlink  absolute path of the cache object
-//   copy     byte copy, mode 0666 & ~umask (executables get +x)
+//   copy     byte copy, mode 0666 & ~umask (executables get u+x only, as DVC: 0744)
 // A type that fails once with an "unsupported" error is disabled for the rest of the run.
 // The target is written under a temp name and renamed over the old path, so a reader never
 // sees a half-written workspace file. Thread-safe.

@@ -1,6 +1,11 @@
 #include "cairn/cache/object_store.h"
 
+#include <mutex>
+#include <unordered_map>
+#include <unordered_set>
+
 #include "cairn/object/file_hash.h"
+#include "cairn/util/thread_pool.h"
 #include "cairn/util/md5.h"
 #include "cairn/util/path.h"
 
@@ -126,6 +131,41 @@ Expected<object::Tree> ObjectStore::read_tree(const ObjectId& id) {
   if (hash_bytes(*bytes, mode_of(id)) != id.digest())
     return make_error(ErrorCode::corrupt, "cache object " + p + " is corrupt (its content does not match its name)");
   return object::Tree::parse(*bytes, p);
+}
+
+Expected<std::vector<ObjectId>> ObjectStore::missing_of(const std::vector<ObjectId>& ids, std::size_t jobs) {
+  // Group the wanted ids by prefix directory.
+  std::unordered_map<std::string, std::vector<const ObjectId*>> by_dir;
+  for (const auto& id : ids) by_dir[path::parent(path_of(id))].push_back(&id);
+  std::vector<std::pair<const std::string*, const std::vector<const ObjectId*>*>> dirs;
+  dirs.reserve(by_dir.size());
+  for (const auto& [d, v] : by_dir) dirs.emplace_back(&d, &v);
+  std::mutex mu;
+  std::vector<ObjectId> missing;
+  std::optional<Error> err;
+  parallel_for(dirs.size(), jobs, [&](std::size_t i) {
+    const std::string& dir = *dirs[i].first;
+    std::unordered_set<std::string> names;
+    auto entries = m_env->list_dir(dir);
+    if (entries) {
+      names.reserve(entries->size());
+      for (auto& e : *entries)
+        if (e.type != env::FileType::directory) names.insert(std::move(e.name));
+    } else if (entries.error().code() != ErrorCode::not_found) {
+      std::lock_guard lock(mu);
+      if (!err) err = entries.error();
+      return;
+    }
+    std::vector<ObjectId> mine;
+    for (const ObjectId* id : *dirs[i].second)
+      if (!names.count(id->value.substr(2))) mine.push_back(*id);
+    if (!mine.empty()) {
+      std::lock_guard lock(mu);
+      for (auto& m : mine) missing.push_back(std::move(m));
+    }
+  });
+  if (err) return std::unexpected(*err);
+  return missing;
 }
 
 Expected<std::vector<ObjectId>> ObjectStore::list_all() {

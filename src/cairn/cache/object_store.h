@@ -47,6 +47,11 @@ class ObjectStore {
   // Reads a manifest object and parses it (corrupt if its bytes do not hash to its id).
   Expected<object::Tree> read_tree(const object::ObjectId& id);
 
+  // For many ids: which are present, by listing the needed prefix directories (one readdir
+  // per prefix instead of one stat per object). Returns the ids that are missing.
+  Expected<std::vector<object::ObjectId>> missing_of(const std::vector<object::ObjectId>& ids,
+                                                     std::size_t jobs);
+
   // Every object id present (both layouts), for gc and tests.
   Expected<std::vector<object::ObjectId>> list_all();
   Status remove(const object::ObjectId& id);

@@ -96,6 +96,11 @@ void register_commit(CLI::App& app, CliContext& ctx) {
         }
       }
       if (!res) {
+        if (res.error().code() == ErrorCode::conflict) {
+          std::fprintf(stderr, "ERROR: failed to commit - %s\n", redact(res.error().message()).c_str());
+          ctx.exit_code = k_exit_failure;
+          return;
+        }
         ctx.exit_code = report_error(res.error());
         return;
       }

@@ -60,11 +60,17 @@ void register_gc(CLI::App& app, CliContext& ctx) {
       }
       if (opts->dry)
         for (const auto& id : res->removed) out_line(ctx, "would remove " + id);
-      if (!res->removed.empty())
-        out_line(ctx, (opts->dry ? "Would remove " : "Removed ") + std::to_string(res->removed.size()) +
-                          " objects from local cache.");
-      else
-        out_line(ctx, "No unused 'local' cache to remove.");
+      // DVC reports per object database: "repo" (files/md5) and "legacy" (the cache root).
+      std::size_t repo_n = 0, legacy_n = 0;
+      for (const auto& id : res->removed_ids)
+        (id.name == object::HashName::md5 ? repo_n : legacy_n)++;
+      auto report = [&](std::size_t n, const char* scheme) {
+        if (n) out_line(ctx, std::string(opts->dry ? "Would remove " : "Removed ") + std::to_string(n) +
+                                 " objects from " + scheme + " cache.");
+        else out_line(ctx, std::string("No unused '") + scheme + "' cache to remove.");
+      };
+      report(repo_n, "repo");
+      report(legacy_n, "legacy");
     });
   });
 }

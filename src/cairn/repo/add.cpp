@@ -24,16 +24,20 @@ Status relink_workspace(Repository& repo, const OutputState& state, const std::s
   ASSIGN_OR_RETURN(auto types, repo.link_types());
   cache::Linker linker(repo.env(), types);
   cache::LinkType pref = linker.preferred();
-  if (pref != cache::LinkType::hardlink && pref != cache::LinkType::symlink) return ok();
   auto& store = repo.store();
+  // A single file is always re-materialized from the cache, as DVC does (a fresh copy with
+  // mode 0666 & ~umask, u+x for executables); directory files only for link types.
   if (!state.is_dir) {
     object::ObjectId id{state.id.value, hname};
-    ASSIGN_OR_RETURN(bool linked, linker.is_linked(store.path_of(id), out_abs));
-    if (linked) return ok();
+    if (pref == cache::LinkType::hardlink || pref == cache::LinkType::symlink) {
+      ASSIGN_OR_RETURN(bool linked, linker.is_linked(store.path_of(id), out_abs));
+      if (linked) return ok();
+    }
     counters().files_linked++;
     return linker.link(store.path_of(id), out_abs, state.size,
                        state.isexec ? cache::Executable::yes : cache::Executable::no);
   }
+  if (pref != cache::LinkType::hardlink && pref != cache::LinkType::symlink) return ok();
   std::mutex mu;
   std::optional<Error> err;
   parallel_for(state.files.size(), resolve_jobs(jobs), [&](std::size_t i) {
@@ -169,7 +173,7 @@ Status check_target_path(Repository& repo, const std::string& abs, const std::st
 Expected<AddResult> add(Repository& repo, const AddOptions& options) {
   if (options.targets.empty()) return make_error(ErrorCode::invalid_input, "add: no targets given");
   if (options.out && options.targets.size() != 1)
-    return make_error(ErrorCode::invalid_input, "--out can't be used with multiple targets");
+    return make_error(ErrorCode::invalid_input, "multiple targets can't be used with --out");
   AddResult result;
   std::vector<std::string> changed;
   for (const auto& t : options.targets) {

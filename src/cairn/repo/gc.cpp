@@ -47,6 +47,7 @@ Expected<GcResult> gc_workspace(Repository& repo, DryRun dry) {
         counters().objects_removed++;
       }
       result.removed.push_back(id.value);
+      result.removed_ids.push_back(id);
     }
   }
   return result;

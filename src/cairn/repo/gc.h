@@ -18,6 +18,7 @@ enum class DryRun { no, yes };
 
 struct GcResult {
   std::vector<std::string> removed;  // object ids
+  std::vector<object::ObjectId> removed_ids;
   std::size_t kept = 0;
 };
 

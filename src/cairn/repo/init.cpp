@@ -43,8 +43,11 @@ Expected<std::string> init(env::Env* env, const std::string& cwd, const InitOpti
   ASSIGN_OR_RETURN(bool has_ignore, env->exists(dvcignore));
   if (!has_ignore) TRY_STATUS(env->write_file_atomic(dvcignore, k_dvcignore));
   TRY_STATUS(env->make_dirs(dvc_dir + "/tmp"));
-  TRY_STATUS(env->write_file_atomic(dvc_dir + "/.gitignore", "/config.local\n/tmp\n/cache\n"));
-  if (git) TRY_STATUS(git->add({dvc_dir + "/config", dvcignore, dvc_dir + "/.gitignore"}));
+  // Without git there is no .gitignore to write (DVC writes it through its SCM).
+  if (git) {
+    TRY_STATUS(env->write_file_atomic(dvc_dir + "/.gitignore", "/config.local\n/tmp\n/cache\n"));
+    TRY_STATUS(git->add({dvc_dir + "/config", dvcignore, dvc_dir + "/.gitignore"}));
+  }
   return root;
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <thread>
+#include <unordered_set>
 
 #include "cairn/repo/root.h"
 #include "cairn/util/path.h"
@@ -77,9 +78,16 @@ Expected<std::vector<std::string>> Repository::collect_dvc_files() {
         });
         if (nested) continue;  // a sub-repository
       }
+      // An output directory X tracked by X.dvc beside it holds no .dvc files (outputs may not
+      // overlap), so it is not descended into.
+      std::unordered_set<std::string> tracked;
+      for (const auto& e : entries)
+        if (e.type == env::FileType::regular && e.name.size() > 4 && e.name.ends_with(".dvc"))
+          tracked.insert(e.name.substr(0, e.name.size() - 4));
       for (const auto& e : entries) {
         std::string child = rel.empty() ? e.name : rel + "/" + e.name;
         if (e.type == env::FileType::directory) {
+          if (tracked.count(e.name)) continue;
           if (m_ignore->is_ignored(child, true)) continue;
           next.push_back(child);
         } else if (e.type == env::FileType::regular && e.name.size() > 4 && e.name.ends_with(".dvc")) {

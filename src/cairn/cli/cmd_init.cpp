@@ -28,6 +28,11 @@ void register_init(CLI::App& app, CliContext& ctx) {
     o.force = opts->force ? repo::Force::yes : repo::Force::no;
     o.subdir = opts->subdir ? repo::Subdir::yes : repo::Subdir::no;
     auto r = repo::init(env::default_env(), ctx.cwd, o);
+    if (!r && r.error().message().starts_with("Cannot initialize repo with")) {
+      report_error(r.error());
+      ctx.exit_code = k_exit_error;  // an argument error, as DVC (exit 255)
+      return;
+    }
     if (!r) {
       std::fprintf(stderr, "ERROR: failed to initiate DVC - %s\n", redact(r.error().message()).c_str());
       ctx.exit_code = k_exit_failure;

@@ -62,7 +62,9 @@ int report_error(const Error& error) {
   std::string msg = redact(error.message());
   std::fprintf(stderr, "ERROR: %s\n", msg.c_str());
   if (msg.find("you are not inside of a DVC repository") != std::string::npos) return k_exit_not_repo;
-  return k_exit_error;
+  if (msg.starts_with("Unable to acquire lock")) return k_exit_error;
+  // DVC commands catch their own failures and exit 1.
+  return k_exit_failure;
 }
 
 void out_line(const CliContext& ctx, const std::string& line) {

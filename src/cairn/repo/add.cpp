@@ -4,6 +4,7 @@
 #include <set>
 
 #include "cairn/repo/dvc_file.h"
+#include "cairn/repo/git_repo.h"
 #include "cairn/repo/gitignore.h"
 #include "cairn/repo/output_state.h"
 #include "cairn/util/counters.h"
@@ -154,7 +155,7 @@ Status track_output(Repository& repo, const TrackRequest& req, std::size_t jobs,
   return ok();
 }
 
-Status check_target_path(Repository& repo, const std::string& abs, const std::string& shown) {
+Status check_target_path(Repository& repo, const std::string& abs, const std::string& shown, GitRepo* git) {
   if (!path::is_within(abs, repo.root()) || abs == repo.root())
     return make_error(ErrorCode::invalid_input, "Cannot add '" + shown + "': it is outside of the repository root or is the root itself");
   std::string rel = repo.rel_to_root(abs);
@@ -165,6 +166,18 @@ Status check_target_path(Repository& repo, const std::string& abs, const std::st
     return make_error(ErrorCode::invalid_input, "Cannot add '" + shown + "': it is a .dvc file");
   if (repo.ignore().is_ignored(rel, false))
     return make_error(ErrorCode::invalid_input, "Path '" + shown + "' is ignored by .dvcignore");
+  if (git) {
+    ASSIGN_OR_RETURN(bool tracked, git->is_tracked(path::relative(abs, git->workdir())));
+    if (tracked) {
+      std::string r = repo.rel_to_cwd(abs);
+      return make_error(ErrorCode::conflict,
+                        " output '" + r + "' is already tracked by SCM (e.g. Git).\n"
+                        "    You can remove it from Git, then add to DVC.\n"
+                        "        To stop tracking from Git:\n"
+                        "            git rm -r --cached '" + r + "'\n"
+                        "            git commit -m \"stop tracking " + r + "\" ");
+    }
+  }
   return ok();
 }
 
@@ -176,6 +189,11 @@ Expected<AddResult> add(Repository& repo, const AddOptions& options) {
     return make_error(ErrorCode::invalid_input, "multiple targets can't be used with --out");
   AddResult result;
   std::vector<std::string> changed;
+  std::unique_ptr<GitRepo> git;
+  if (repo.scm() == Scm::git) {
+    auto g = GitRepo::open(repo.root());
+    if (g) git = std::move(*g);
+  }
   for (const auto& t : options.targets) {
     std::string abs = strip_trailing_slash(repo.abs(t));
     TrackRequest req;
@@ -184,14 +202,19 @@ Expected<AddResult> add(Repository& repo, const AddOptions& options) {
     req.commit = options.commit;
     if (options.out) {
       req.out_abs = strip_trailing_slash(repo.abs(*options.out));
-      TRY_STATUS(check_target_path(repo, req.out_abs, *options.out));
+      TRY_STATUS(check_target_path(repo, req.out_abs, *options.out, git.get()));
+      ASSIGN_OR_RETURN(auto wdir, repo.env()->stat(path::parent(req.out_abs), env::Follow::yes));
+      if (!wdir || wdir->type != env::FileType::directory)
+        return make_error(ErrorCode::not_found, "stage working dir '" + path::parent(req.out_abs) + "' does not exist");
     } else {
-      TRY_STATUS(check_target_path(repo, abs, t));
+      TRY_STATUS(check_target_path(repo, abs, t, git.get()));
     }
     auto s = track_output(repo, req, options.jobs, changed, result.dvc_files);
-    if (!s) return std::unexpected(s.error().with_context("adding '" + t + "'"));
+    if (!s) return std::unexpected(s.error());
   }
+  // As DVC: every .dvc file of the command (written or not) and each changed .gitignore.
   std::set<std::string> uniq(changed.begin(), changed.end());
+  uniq.insert(result.dvc_files.begin(), result.dvc_files.end());
   result.files_to_track.assign(uniq.begin(), uniq.end());
   return result;
 }

@@ -59,6 +59,19 @@ Status GitRepo::add(const std::vector<std::string>& paths) {
   return ok();
 }
 
+Expected<bool> GitRepo::is_tracked(const std::string& relpath) {
+  git_index* index = nullptr;
+  if (git_repository_index(&index, m_impl->repo) != 0) return git_fail("opening git index");
+  bool tracked = git_index_get_bypath(index, relpath.c_str(), 0) != nullptr;
+  if (!tracked) {
+    std::size_t pos = 0;
+    std::string prefix = relpath + "/";
+    tracked = git_index_find_prefix(&pos, index, prefix.c_str()) == 0;
+  }
+  git_index_free(index);
+  return tracked;
+}
+
 Expected<bool> GitRepo::is_ignored(const std::string& relpath) {
   int ignored = 0;
   if (git_ignore_path_is_ignored(&ignored, m_impl->repo, relpath.c_str()) != 0)

@@ -21,6 +21,8 @@ class GitRepo {
   const std::string& workdir() const { return m_workdir; }  // absolute, no trailing slash
   // Stages paths (absolute or relative to the workdir).
   Status add(const std::vector<std::string>& paths);
+  // True if the path (relative to workdir), or anything below it, is in the git index.
+  Expected<bool> is_tracked(const std::string& relpath);
   // True if git ignores the path (relative to workdir).
   Expected<bool> is_ignored(const std::string& relpath);
   // Resolves a revision ("HEAD", "HEAD~1", a branch, a sha) to a commit id (hex).

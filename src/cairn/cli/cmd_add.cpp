@@ -104,7 +104,7 @@ void register_commit(CLI::App& app, CliContext& ctx) {
         ctx.exit_code = report_error(res.error());
         return;
       }
-      print_track_hint(ctx, res->files_to_track);
+      (void)res;  // like `dvc commit`, nothing is printed on success
     });
   });
 }

@@ -29,7 +29,8 @@ void register_checkout(CLI::App& app, CliContext& ctx) {
       o.jobs = opts->jobs;
       auto res = repo::checkout(r, o);
       if (!res) {
-        ctx.exit_code = report_error(res.error());
+        report_error(res.error());
+        ctx.exit_code = k_exit_error;  // as DVC
         return;
       }
       if (opts->summary) {
@@ -50,7 +51,10 @@ void register_checkout(CLI::App& app, CliContext& ctx) {
         for (const auto& p : res->deleted) out_line(ctx, "D       " + p);
       }
       if (!res->failed.empty()) {
-        for (const auto& e : res->errors) std::fprintf(stderr, "ERROR: %s\n", redact(e).c_str());
+        // Corrupt objects are always named; other causes with -v.
+        for (const auto& e : res->errors)
+          if (ctx.verbose || e.find("corrupt") != std::string::npos)
+            std::fprintf(stderr, "ERROR: %s\n", redact(e).c_str());
         std::string msg = "Checkout failed for following targets:";
         for (const auto& f : res->failed) msg += "\n" + f;
         msg += "\nIs your cache up to date?\n<https://error.dvc.org/missing-files>";

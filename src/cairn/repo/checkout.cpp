@@ -48,7 +48,7 @@ Expected<Plan> plan_output(Repository& repo, const OutputEntry& o, const std::st
   ASSIGN_OR_RETURN(auto wst, repo.env()->stat(out_abs, env::Follow::no));
   plan.existed = wst.has_value();
   if (!plan.is_dir) {
-    auto v = store.verify(o.id, cache::Verify::trust_mode);
+    auto v = store.verify(o.id, cache::Verify::full);
     if (!v || !*v) {
       plan.failure = v ? "missing cache object " + o.id.value + " for " + repo.rel_to_cwd(out_abs)
                        : v.error().message();
@@ -59,8 +59,9 @@ Expected<Plan> plan_output(Repository& repo, const OutputEntry& o, const std::st
       if (st.is_dir) {
         plan.unsaved.push_back(out_abs);
       } else if (st.id.value == o.id.value) {
-        ASSIGN_OR_RETURN(bool linked, linker.is_linked(store.path_of(o.id), out_abs));
-        if (linked && relink == Relink::no) return plan;
+        // Unchanged content is left alone unless --relink (as DVC: a changed cache.type
+        // alone does not relink).
+        if (relink == Relink::no) return plan;
       } else if (!content_in_cache(repo, st.id.value)) {
         plan.unsaved.push_back(out_abs);
       }
@@ -91,7 +92,7 @@ Expected<Plan> plan_output(Repository& repo, const OutputEntry& o, const std::st
   const auto& entries = tree->entries();
   // Verify every object the manifest names before writing anything.
   parallel_for(entries.size(), resolve_jobs(jobs), [&](std::size_t i) {
-    auto v = store.verify(object::ObjectId{entries[i].md5, o.id.name}, cache::Verify::trust_mode);
+    auto v = store.verify(object::ObjectId{entries[i].md5, o.id.name}, cache::Verify::full);
     if (!v || !*v) {
       std::lock_guard lock(mu);
       bad_objects.push_back(v ? "missing cache object " + entries[i].md5 + " for " + entries[i].relpath
@@ -110,8 +111,7 @@ Expected<Plan> plan_output(Repository& repo, const OutputEntry& o, const std::st
     auto it = ws.find(e.relpath);
     if (it != ws.end()) {
       if (it->second.md5 == e.md5) {
-        ASSIGN_OR_RETURN(bool linked, linker.is_linked(store.path_of(id), abs));
-        if (linked && relink == Relink::no) continue;
+        if (relink == Relink::no) continue;
       } else if (!content_in_cache(repo, it->second.md5)) {
         plan.unsaved.push_back(abs);
       }

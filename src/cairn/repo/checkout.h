@@ -2,8 +2,8 @@
 // per cache.type (docs/format/repository.md §links).
 //
 // Safety: a `.dir` manifest is parsed and validated (no "..", absolute or duplicate paths)
-// before anything is written for that output; each object is verified (0444 trusted, else
-// re-hashed) before it is linked, and a corrupt one is reported and never checked out; a
+// before anything is written for that output; each object is re-hashed before it is linked
+// (DVC trusts 0444 objects; cairn does not), and a corrupt one is reported and never checked out; a
 // workspace file whose content is not in the cache is never replaced or deleted without
 // Force::yes. Files inside a tracked directory that are not in its manifest are removed
 // (as DVC does), under the same rule.

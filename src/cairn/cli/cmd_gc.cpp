@@ -34,15 +34,11 @@ void register_gc(CLI::App& app, CliContext& ctx) {
       std::fprintf(stderr,
                    "WARNING: This will remove all cache except items used in the workspace of the current repo.\n");
     if (!opts->force) {
-      if (!::isatty(0)) {
-        std::fprintf(stderr, "ERROR: refusing to remove cache objects without confirmation; use -f/--force.\n");
-        ctx.exit_code = k_exit_failure;
-        return;
-      }
-      std::fprintf(stderr, "Are you sure you want to proceed? [y/n] ");
+      // Asks on stdout as DVC does; end of input or anything but y/yes declines (exit 1).
+      std::fputs("Are you sure you want to proceed? [y/n]: ", stdout);
+      std::fflush(stdout);
       std::string answer;
-      std::getline(std::cin, answer);
-      if (answer != "y" && answer != "yes") {
+      if (!std::getline(std::cin, answer) || (answer != "y" && answer != "yes")) {
         ctx.exit_code = k_exit_failure;
         return;
       }

@@ -10,6 +10,7 @@
 
 #include "cairn/cli/cli_context.h"
 #include "cairn/cli/commands.h"
+#include "cairn/env/fault_env.h"
 #include "cairn/util/counters.h"
 #include "cairn/util/progress.h"
 
@@ -26,6 +27,14 @@ int main(int argc, char** argv) {
   // Prefer $PWD when it names the same directory (keeps symlinked paths as the user sees them).
   ctx.cwd = real;
   if (pwd && *pwd == '/' && std::filesystem::equivalent(pwd, real, ec)) ctx.cwd = pwd;
+
+  if (const char* spec = std::getenv("CAIRN_FAULT"); spec && *spec) {
+    auto parsed = cairn::env::FaultSpec::parse(spec);
+    if (!parsed) {
+      std::fprintf(stderr, "ERROR: %s\n", parsed.error().message().c_str());
+      return k_exit_error;
+    }
+  }
 
   CLI::App app{"cairn: version data and models in DVC 3 repositories, fast.", "cairn"};
   app.require_subcommand(1);

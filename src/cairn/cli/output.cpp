@@ -60,9 +60,12 @@ std::string redact(std::string text) {
 
 int report_error(const Error& error) {
   std::string msg = redact(error.message());
+  if (msg.starts_with("config file error:")) {
+    std::fprintf(stderr, "ERROR: configuration error - %s\n", msg.c_str());
+    return k_exit_config;
+  }
   std::fprintf(stderr, "ERROR: %s\n", msg.c_str());
   if (msg.find("you are not inside of a DVC repository") != std::string::npos) return k_exit_not_repo;
-  if (msg.starts_with("Unable to acquire lock")) return k_exit_error;
   // DVC commands catch their own failures and exit 1.
   return k_exit_failure;
 }

@@ -113,6 +113,11 @@ Status track_output(Repository& repo, const TrackRequest& req, std::size_t jobs,
   if (entry->has_hash() && entry->id.name == object::HashName::md5_dos2unix && req.source_abs == req.out_abs) {
     ASSIGN_OR_RETURN(auto legacy, compute_output_state(repo, req.source_abs, HashMode::dos2unix, Insert::no, jobs));
     if (!legacy.exists) return make_error(ErrorCode::not_found, "output '" + repo.rel_to_cwd(req.source_abs) + "' does not exist");
+    if (legacy.is_dir && req.commit == Commit::yes) {
+      // DVC saves the legacy tree it builds for the comparison into the legacy cache.
+      ASSIGN_OR_RETURN(bool present, repo.store().exists(legacy.id));
+      if (!present) TRY_STATUS(repo.store().put_bytes(legacy.id, tree_of(legacy.files).serialize()));
+    }
     if (legacy.id.value == entry->id.value) {
       if (req.commit == Commit::yes) {
         ASSIGN_OR_RETURN(bool cached, output_in_cache(repo, entry->id));

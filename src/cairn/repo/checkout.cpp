@@ -30,7 +30,32 @@ struct Plan {
   std::vector<Action> actions;
   std::vector<std::string> unsaved;  // workspace files that would be lost
   std::optional<std::string> failure;
+  std::set<std::string> manifest_dirs;  // directories implied by the manifest (relative)
 };
+
+// Removes empty directories below `root` that the manifest does not imply (DVC's checkout
+// makes a tracked directory exactly its manifest, and manifests hold no empty directories).
+// Returns true if `abs` was removed.
+bool remove_empty_dirs_rec(env::Env* env, const std::string& abs, const std::string& rel,
+                           const std::set<std::string>& keep) {
+  auto entries = env->list_dir(abs);
+  if (!entries) return false;
+  bool has_content = false;
+  for (const auto& e : *entries) {
+    if (e.type == env::FileType::directory) {
+      std::string child_rel = rel.empty() ? e.name : rel + "/" + e.name;
+      if (!remove_empty_dirs_rec(env, abs + "/" + e.name, child_rel, keep)) has_content = true;
+    } else {
+      has_content = true;
+    }
+  }
+  if (has_content || rel.empty() || keep.count(rel)) return false;
+  return static_cast<bool>(env->remove_dir(abs));
+}
+
+void remove_empty_dirs(env::Env* env, const std::string& root, const std::set<std::string>& keep) {
+  remove_empty_dirs_rec(env, root, "", keep);
+}
 
 // Is the current content of a workspace file saved in the cache?
 bool content_in_cache(Repository& repo, const std::string& md5) {
@@ -106,6 +131,8 @@ Expected<Plan> plan_output(Repository& repo, const OutputEntry& o, const std::st
   }
   for (const auto& e : entries) {
     wanted.insert(e.relpath);
+    for (auto slash = e.relpath.find('/'); slash != std::string::npos; slash = e.relpath.find('/', slash + 1))
+      plan.manifest_dirs.insert(e.relpath.substr(0, slash));
     std::string abs = out_abs + "/" + e.relpath;
     object::ObjectId id{e.md5, o.id.name};
     auto it = ws.find(e.relpath);
@@ -168,7 +195,7 @@ Expected<CheckoutResult> checkout(Repository& repo, const CheckoutOptions& optio
     if (plan.failure) {
       result.failed.push_back(repo.rel_to_cwd(plan.out_abs));
       result.errors.push_back(*plan.failure);
-      continue;
+      continue;  // nothing was written for this output
     }
     if (plan.actions.empty()) continue;
     std::mutex mu;
@@ -201,8 +228,12 @@ Expected<CheckoutResult> checkout(Repository& repo, const CheckoutOptions& optio
     if (err) {
       result.failed.push_back(repo.rel_to_cwd(plan.out_abs));
       result.errors.push_back(err->message());
+      // As DVC: a failed output that did not exist before is removed again, so no half-made
+      // directory is left behind.
+      if (!plan.existed) (void)repo.env()->remove_tree(plan.out_abs);
       continue;
     }
+    if (plan.is_dir) remove_empty_dirs(repo.env(), plan.out_abs, plan.manifest_dirs);
     result.files_added += added;
     result.files_modified += modified;
     result.files_deleted += deleted;

@@ -23,6 +23,14 @@ Expected<OutputEntry> parse_output_entry(const Node& node, const std::string& wh
       return bad("unsupported hash '" + hash->scalar_text() + "' (expected md5)", *hash);
   }
   e.legacy_no_hash_key = hash == nullptr;
+  static const char* k_known[] = {"path", "hash", "md5", "size", "nfiles", "isexec", "cache", "desc", "type",
+                                  "labels", "meta", "metric", "plot", "persist", "remote", "push", "etag",
+                                  "checksum", "version_id", "cloud", "fs_config", "files"};
+  for (const auto& [key, value] : node.entries()) {
+    bool known = false;
+    for (const char* k : k_known) known = known || key == k;
+    if (!known) return bad("extra key '" + key + "' not allowed in an output", value);
+  }
   for (const auto& [key, value] : node.entries()) {
     if (key == "path" || key == "hash") continue;
     if (key == "md5") {

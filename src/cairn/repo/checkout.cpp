@@ -139,6 +139,9 @@ Expected<Plan> plan_output(Repository& repo, const OutputEntry& o, const std::st
     if (it != ws.end()) {
       if (it->second.md5 == e.md5) {
         if (relink == Relink::no) continue;
+        // As DVC, --relink leaves executable files of a directory alone (a link to the 0444
+        // object would drop their execute bit).
+        if (it->second.st.is_exec()) continue;
       } else if (!content_in_cache(repo, it->second.md5)) {
         plan.unsaved.push_back(abs);
       }

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 
 namespace cairn {
 namespace {
@@ -40,8 +41,11 @@ Progress::Progress(std::string label, std::uint64_t total, ProgressMode mode)
       m_total(total),
       m_start(std::chrono::steady_clock::now()),
       m_active(mode == ProgressMode::automatic && enabled()) {
-  // Do not draw at all for work that finishes within half a second.
-  m_next_draw_ns.store(now_ns() + 500'000'000);
+  // Do not draw at all for work that finishes within half a second (tests may shorten this
+  // with CAIRN_PROGRESS_DELAY_MS).
+  std::int64_t delay_ms = 500;
+  if (const char* d = std::getenv("CAIRN_PROGRESS_DELAY_MS"); d && *d) delay_ms = std::atoll(d);
+  m_next_draw_ns.store(now_ns() + delay_ms * 1'000'000);
 }
 
 Progress::~Progress() { finish(); }

@@ -1,0 +1,80 @@
+"""cairn-only behaviour the issue asks for beyond DVC parity: the stat cache (unchanged files
+are never re-read; after changing one file only that file is re-read) observed through the
+command counters (CAIRN_COUNTERS_FILE), and the progress bar drawn on a terminal only."""
+import json
+import os
+import pty
+import subprocess
+import time
+
+import pytest
+
+pytestmark = [pytest.mark.cairn_only]
+
+
+def _counters(side, tmp_path, *args):
+    out = tmp_path / f"counters-{time.monotonic_ns()}.json"
+    side.ok(*args, extra_env={"CAIRN_COUNTERS_FILE": str(out)})
+    return json.loads(out.read_text())
+
+
+def _nfiles(path):
+    return sum(len(files) for _, _, files in os.walk(path))
+
+
+def test_unchanged_files_are_never_reread(repo_cairn, tmp_path):
+    s = repo_cairn
+    n = _nfiles(s.path / "data")
+    time.sleep(0.05)  # let mtimes age past the racy window
+    c = _counters(s, tmp_path, "add", "data")
+    assert c["files_walked"] == n and c["files_hashed"] == n
+    # status and a re-add read nothing: every file is a stat-cache hit
+    for cmd in (("status",), ("add", "data"), ("commit", "-f")):
+        c = _counters(s, tmp_path, *cmd)
+        assert c["files_hashed"] == 0 and c["bytes_hashed"] == 0, (cmd, c)
+        assert c["stat_cache_hits"] == n, (cmd, c)
+    # change one file: exactly that file is re-read
+    victim = next(p for p in sorted((s.path / "data").rglob("*")) if p.is_file())
+    victim.write_bytes(victim.read_bytes() + b"one more line\n")
+    time.sleep(0.05)
+    c = _counters(s, tmp_path, "status")
+    assert c["files_hashed"] == 1 and c["stat_cache_hits"] == n - 1, c
+    # deleting the private state only costs speed, never correctness
+    import shutil
+    shutil.rmtree(s.path / ".dvc/tmp/cairn")
+    r = s.run("status", "--json")
+    assert json.loads(r.stdout) == {"data.dvc": [{"changed outs": {"data": "modified"}}]}
+
+
+def _run_in_pty(argv, cwd, env):
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.chdir(cwd)
+        os.execve(argv[0], argv, env)
+    chunks = []
+    while True:
+        try:
+            data = os.read(fd, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_progress_bar_only_on_a_terminal(repo_cairn):
+    s = repo_cairn
+    env = dict(s.tool.env, CAIRN_PROGRESS_DELAY_MS="0")
+    code, out = _run_in_pty([str(s.tool.binary), "add", "data"], s.path, env)
+    assert code == 0, out
+    assert "Hashing" in out and "files" in out and "\r" in out, out
+    # not a terminal: no bar at all
+    (s.path / "data" / "new.txt").write_text("new\n")
+    r = subprocess.run([str(s.tool.binary), "add", "data"], cwd=s.path, env=env, capture_output=True, text=True)
+    assert r.returncode == 0 and "Hashing" not in r.stderr and "\r" not in r.stderr, r.stderr
+    # -q silences it even on a terminal
+    (s.path / "data" / "new2.txt").write_text("new2\n")
+    code, out = _run_in_pty([str(s.tool.binary), "add", "-q", "data"], s.path, env)
+    assert code == 0 and "Hashing" not in out, out

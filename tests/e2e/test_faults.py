@@ -50,6 +50,11 @@ def test_crash_during_add_then_recover(repo_cairn_full):
     assert r.stdout == "Data and pipelines are up to date.\n", r.describe()
     r = s.ok("status")
     assert r.stdout == "Data and pipelines are up to date.\n", r.describe()
+    # gc clears what the killed writer left behind, and nothing the repository uses
+    s.ok("gc", "-w", "-f")
+    verify_cache(cache_dir(s.path))
+    r = s.ok("status")
+    assert r.stdout == "Data and pipelines are up to date.\n", r.describe()
 
 
 def test_bad_fault_spec_rejected(repo_cairn):

@@ -189,6 +189,27 @@ Expected<std::vector<ObjectId>> ObjectStore::list_all() {
   return out;
 }
 
+Expected<std::size_t> ObjectStore::remove_temp_files() {
+  std::size_t removed = 0;
+  for (const std::string& base : {path::join(m_root, "files/md5"), m_root}) {
+    ASSIGN_OR_RETURN(auto st, m_env->stat(base, env::Follow::yes));
+    if (!st) continue;
+    ASSIGN_OR_RETURN(auto prefixes, m_env->list_dir(base));
+    for (const auto& pre : prefixes) {
+      if (pre.name.size() != 2 || pre.type != env::FileType::directory) continue;
+      std::string dir = path::join(base, pre.name);
+      ASSIGN_OR_RETURN(auto files, m_env->list_dir(dir));
+      for (const auto& f : files) {
+        if (f.name.size() > 5 && f.name.front() == '.' && f.name.ends_with(".tmp")) {
+          TRY_STATUS(m_env->remove_file(path::join(dir, f.name)));
+          ++removed;
+        }
+      }
+    }
+  }
+  return removed;
+}
+
 Status ObjectStore::remove(const ObjectId& id) {
   auto s = m_env->remove_file(path_of(id));
   if (!s && s.error().code() == ErrorCode::not_found) return ok();

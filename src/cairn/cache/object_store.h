@@ -55,6 +55,9 @@ class ObjectStore {
   // Every object id present (both layouts), for gc and tests.
   Expected<std::vector<object::ObjectId>> list_all();
   Status remove(const object::ObjectId& id);
+  // Deletes temp files (".<name>.<random>.tmp") left in prefix directories by killed writers.
+  // REQUIRES: the repository lock is held (no writer is active).
+  Expected<std::size_t> remove_temp_files();
 
  private:
   Status install_tmp(const std::string& tmp, const std::string& final_path);

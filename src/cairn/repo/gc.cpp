@@ -50,6 +50,7 @@ Expected<GcResult> gc_workspace(Repository& repo, DryRun dry) {
       result.removed_ids.push_back(id);
     }
   }
+  if (dry == DryRun::no) TRY_STATUS(repo.store().remove_temp_files());
   return result;
 }
 

@@ -81,7 +81,10 @@ Status Linker::link_with(LinkType t, const std::string& cache_path, const std::s
     }
     case LinkType::symlink: return m_env->symlink(cache_path, tmp);
     case LinkType::copy: {
-      if (m_env->reflink(cache_path, tmp)) return m_env->chmod(tmp, mode);
+      if (!m_no_reflink.load(std::memory_order_relaxed)) {
+        if (m_env->reflink(cache_path, tmp)) return m_env->chmod(tmp, mode);
+        m_no_reflink.store(true, std::memory_order_relaxed);
+      }
       TRY_STATUS(m_env->copy_file(cache_path, tmp, mode));
       return m_env->chmod(tmp, mode);
     }
@@ -89,9 +92,35 @@ Status Linker::link_with(LinkType t, const std::string& cache_path, const std::s
   return ok();
 }
 
+Status Linker::ensure_dir(const std::string& dir) {
+  {
+    std::lock_guard lock(m_dirs_mu);
+    if (m_dirs.count(dir)) return ok();
+  }
+  TRY_STATUS(m_env->make_dirs(dir));
+  std::lock_guard lock(m_dirs_mu);
+  m_dirs.insert(dir);
+  return ok();
+}
+
+Status Linker::write_copy(std::string_view data, const std::string& target, Executable exec) {
+  TRY_STATUS(ensure_dir(path::parent(target)));
+  std::string tmp = env::temp_name_for(target);
+  // Created with the final mode: 0666 & ~umask, u+x for executables.
+  ASSIGN_OR_RETURN(auto f, m_env->create_new(tmp, exec == Executable::yes ? 0766 : 0666));
+  auto fail = [&](Error e) -> Status {
+    (void)m_env->remove_file(tmp);
+    return std::unexpected(std::move(e));
+  };
+  if (auto s = f->append(data); !s) return fail(s.error());
+  if (auto s = f->close(); !s) return fail(s.error());
+  if (auto s = m_env->rename(tmp, target); !s) return fail(s.error());
+  return ok();
+}
+
 Status Linker::link(const std::string& cache_path, const std::string& target, std::uint64_t size,
                     Executable exec) {
-  TRY_STATUS(m_env->make_dirs(path::parent(target)));
+  TRY_STATUS(ensure_dir(path::parent(target)));
   std::string tmp = env::temp_name_for(target);
   std::optional<Error> last;
   for (std::size_t i = 0; i < m_types.size(); ++i) {

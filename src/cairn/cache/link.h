@@ -11,6 +11,9 @@
 #pragma once
 
 #include <atomic>
+#include <mutex>
+#include <string_view>
+#include <unordered_set>
 #include <string>
 #include <vector>
 
@@ -33,6 +36,10 @@ class Linker {
   // REQUIRES: cache_path is an absolute path of an existing object.
   Status link(const std::string& cache_path, const std::string& target, std::uint64_t size,
               Executable exec);
+  // Writes an object's bytes (already read and verified by the caller) as a copy at target;
+  // used instead of link() when the preferred type is copy, so the object is read once.
+  Status write_copy(std::string_view data, const std::string& target, Executable exec);
+
   // True if `target` already is the right kind of link to cache_path for the preferred type
   // (same inode for hardlink, same destination for symlink).
   Expected<bool> is_linked(const std::string& cache_path, const std::string& target);
@@ -43,8 +50,13 @@ class Linker {
   Status link_with(LinkType t, const std::string& cache_path, const std::string& tmp,
                    std::uint64_t size, Executable exec);
 
+  Status ensure_dir(const std::string& dir);
+
   env::Env* m_env;
   std::vector<LinkType> m_types;
+  std::mutex m_dirs_mu;
+  std::unordered_set<std::string> m_dirs;  // directories known to exist
+  std::atomic<bool> m_no_reflink{false};    // copy: reflink failed once, stop trying
   std::vector<std::atomic<bool>> m_disabled;
 };
 

@@ -1,5 +1,6 @@
 #include "cairn/cache/object_store.h"
 
+#include <algorithm>
 #include <mutex>
 #include <unordered_map>
 #include <unordered_set>
@@ -134,31 +135,42 @@ Expected<object::Tree> ObjectStore::read_tree(const ObjectId& id) {
 }
 
 Expected<std::vector<ObjectId>> ObjectStore::missing_of(const std::vector<ObjectId>& ids, std::size_t jobs) {
-  // Group the wanted ids by prefix directory.
-  std::unordered_map<std::string, std::vector<const ObjectId*>> by_dir;
-  for (const auto& id : ids) by_dir[path::parent(path_of(id))].push_back(&id);
-  std::vector<std::pair<const std::string*, const std::vector<const ObjectId*>*>> dirs;
-  dirs.reserve(by_dir.size());
-  for (const auto& [d, v] : by_dir) dirs.emplace_back(&d, &v);
+  // Group the wanted ids by prefix directory: slot = layout * 256 + first byte.
+  auto hexv = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
+  std::vector<std::vector<const ObjectId*>> groups(512);
+  for (const auto& id : ids) {
+    std::size_t slot = (id.name == HashName::md5 ? 0 : 256) +
+                       static_cast<std::size_t>(hexv(id.value[0]) * 16 + hexv(id.value[1]));
+    groups[slot].push_back(&id);
+  }
+  std::vector<std::size_t> slots;
+  for (std::size_t i = 0; i < groups.size(); ++i)
+    if (!groups[i].empty()) slots.push_back(i);
   std::mutex mu;
   std::vector<ObjectId> missing;
   std::optional<Error> err;
-  parallel_for(dirs.size(), jobs, [&](std::size_t i) {
-    const std::string& dir = *dirs[i].first;
-    std::unordered_set<std::string> names;
+  parallel_for(slots.size(), jobs, [&](std::size_t k) {
+    const auto& group = groups[slots[k]];
+    const std::string dir = path::parent(path_of(*group.front()));
+    std::vector<std::string> names;
     auto entries = m_env->list_dir(dir);
     if (entries) {
       names.reserve(entries->size());
       for (auto& e : *entries)
-        if (e.type != env::FileType::directory) names.insert(std::move(e.name));
+        if (e.type != env::FileType::directory) names.push_back(std::move(e.name));
+      std::sort(names.begin(), names.end());
     } else if (entries.error().code() != ErrorCode::not_found) {
       std::lock_guard lock(mu);
       if (!err) err = entries.error();
       return;
     }
     std::vector<ObjectId> mine;
-    for (const ObjectId* id : *dirs[i].second)
-      if (!names.count(id->value.substr(2))) mine.push_back(*id);
+    for (const ObjectId* id : group) {
+      std::string_view rest = std::string_view(id->value).substr(2);
+      auto it = std::lower_bound(names.begin(), names.end(), rest,
+                                 [](const std::string& a, std::string_view b) { return std::string_view(a) < b; });
+      if (it == names.end() || *it != rest) mine.push_back(*id);
+    }
     if (!mine.empty()) {
       std::lock_guard lock(mu);
       for (auto& m : mine) missing.push_back(std::move(m));

@@ -64,9 +64,8 @@ std::optional<std::string> StatCache::lookup(const StatKey& key) const {
   return out;
 }
 
-void StatCache::insert(const StatKey& key, const std::string& md5_hex, std::int64_t hashed_at_ns) {
+void StatCache::insert(const StatKey& key, const std::string& md5_hex) {
   if (md5_hex.size() != 32) return;
-  if (key.mtime_ns + k_racy_ns >= hashed_at_ns) return;  // racy: do not remember
   Value v;
   for (int i = 0; i < 16; ++i) v.md5[i] = static_cast<unsigned char>(hexval(md5_hex[2 * i]) * 16 + hexval(md5_hex[2 * i + 1]));
   std::lock_guard lock(m_mu);
@@ -74,11 +73,12 @@ void StatCache::insert(const StatKey& key, const std::string& md5_hex, std::int6
   m_new[key] = v;
 }
 
-Status StatCache::save() {
+Status StatCache::save(std::int64_t now_ns) {
   {
     std::lock_guard lock(m_mu);
     if (m_new.empty()) return ok();
-    for (auto& [k, v] : m_new) m_map[k] = v;
+    for (auto& [k, v] : m_new)
+      if (k.mtime_ns + k_racy_ns < now_ns) m_map[k] = v;  // racy entries are not remembered
     m_new.clear();
   }
   std::string out(k_magic, 8);

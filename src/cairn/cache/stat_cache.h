@@ -4,8 +4,8 @@
 // Stored in `.dvc/tmp/cairn/statcache` (this clone only; safe to delete). Lookups are
 // lock-free after load(); insert() takes a mutex. save() merges into the file atomically and
 // only when something was inserted. Entries whose mtime is within k_racy_ns of the moment
-// they were hashed are not saved (the file could change again within the same timestamp
-// tick without changing its mtime, as git's "racy" index entries).
+// the file is saved are dropped then (the file could change again within the same
+// timestamp tick without changing its mtime: git's "racy" index entries).
 #pragma once
 
 #include <cstdint>
@@ -48,8 +48,9 @@ class StatCache {
   // Loads the file; a missing or damaged file gives an empty cache (it is only a cache).
   void load();
   std::optional<std::string> lookup(const StatKey& key) const;
-  void insert(const StatKey& key, const std::string& md5_hex, std::int64_t hashed_at_ns);
-  Status save();
+  void insert(const StatKey& key, const std::string& md5_hex);
+  // REQUIRES: now_ns is the current wall-clock time (ns since the epoch).
+  Status save(std::int64_t now_ns);
 
   std::size_t size() const { return m_map.size(); }
 

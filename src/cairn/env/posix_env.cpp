@@ -140,7 +140,6 @@ Expected<std::vector<DirEntry>> PosixEnv::list_dir(const std::string& path) {
 Expected<std::unique_ptr<ReadableFile>> PosixEnv::open_read(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return errno_error(errno, "opening " + path);
-  ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
   return std::unique_ptr<ReadableFile>(new PosixReadable(fd, path));
 }
 

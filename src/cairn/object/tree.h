@@ -41,6 +41,9 @@ class Tree {
   static Expected<Tree> parse(std::string_view bytes, std::string_view origin);
 
  private:
+  template <class Fail>
+  static Expected<Tree> checked(std::vector<TreeEntry> entries, const Fail& fail);
+
   std::vector<TreeEntry> m_entries;
 };
 

@@ -14,6 +14,8 @@
 namespace cairn::repo {
 namespace {
 
+constexpr std::uint64_t k_unknown_size = ~std::uint64_t{0};
+
 struct Action {
   enum Kind { link, remove } kind;
   std::string abs;
@@ -112,23 +114,7 @@ Expected<Plan> plan_output(Repository& repo, const OutputEntry& o, const std::st
     plan.actions.push_back({Action::remove, out_abs, {}, 0, false, true});
   }
   std::set<std::string> wanted;
-  std::mutex mu;
-  std::vector<std::string> bad_objects;
   const auto& entries = tree->entries();
-  // Verify every object the manifest names before writing anything.
-  parallel_for(entries.size(), resolve_jobs(jobs), [&](std::size_t i) {
-    auto v = store.verify(object::ObjectId{entries[i].md5, o.id.name}, cache::Verify::full);
-    if (!v || !*v) {
-      std::lock_guard lock(mu);
-      bad_objects.push_back(v ? "missing cache object " + entries[i].md5 + " for " + entries[i].relpath
-                              : v.error().message());
-    }
-  });
-  if (!bad_objects.empty()) {
-    std::sort(bad_objects.begin(), bad_objects.end());
-    plan.failure = bad_objects.front() + (bad_objects.size() > 1 ? " (and " + std::to_string(bad_objects.size() - 1) + " more)" : "");
-    return plan;
-  }
   for (const auto& e : entries) {
     wanted.insert(e.relpath);
     for (auto slash = e.relpath.find('/'); slash != std::string::npos; slash = e.relpath.find('/', slash + 1))
@@ -145,11 +131,9 @@ Expected<Plan> plan_output(Repository& repo, const OutputEntry& o, const std::st
       } else if (!content_in_cache(repo, it->second.md5)) {
         plan.unsaved.push_back(abs);
       }
-      ASSIGN_OR_RETURN(auto cst, repo.env()->stat(store.path_of(id), env::Follow::yes));
-      plan.actions.push_back({Action::link, abs, id, cst ? cst->size : 0, false, true});
+      plan.actions.push_back({Action::link, abs, id, k_unknown_size, false, true});
     } else {
-      ASSIGN_OR_RETURN(auto cst, repo.env()->stat(store.path_of(id), env::Follow::yes));
-      plan.actions.push_back({Action::link, abs, id, cst ? cst->size : 0, false, false});
+      plan.actions.push_back({Action::link, abs, id, k_unknown_size, false, false});
     }
   }
   for (const auto& [rel, f] : ws) {
@@ -157,7 +141,43 @@ Expected<Plan> plan_output(Repository& repo, const OutputEntry& o, const std::st
     if (!content_in_cache(repo, f.md5)) plan.unsaved.push_back(f.abspath);
     plan.actions.push_back({Action::remove, f.abspath, {}, 0, false, true});
   }
+  // Every object to be linked must be present before anything is written; each is
+  // re-hashed when it is materialized (a corrupt one is never written).
+  std::vector<object::ObjectId> needed;
+  for (const auto& a : plan.actions)
+    if (a.kind == Action::link) needed.push_back(a.id);
+  ASSIGN_OR_RETURN(auto missing, store.missing_of(needed, resolve_jobs(jobs)));
+  if (!missing.empty()) {
+    plan.failure = "missing cache object " + missing.front().value +
+                   (missing.size() > 1 ? " (and " + std::to_string(missing.size() - 1) + " more)" : "");
+    plan.actions.clear();
+  }
   return plan;
+}
+
+// Re-hashes the object and writes/links it at the action's path. Small objects are read
+// once: verified in memory, then written directly when the link type is copy.
+Status materialize(Repository& repo, cache::Linker& linker, const Action& a) {
+  auto& store = repo.store();
+  const std::string cp = store.path_of(a.id);
+  const HashMode mode = a.id.name == object::HashName::md5 ? HashMode::md5 : HashMode::dos2unix;
+  const auto exec = a.isexec ? cache::Executable::yes : cache::Executable::no;
+  std::uint64_t size = a.size;
+  if (size == k_unknown_size) {
+    ASSIGN_OR_RETURN(auto st, repo.env()->stat(cp, env::Follow::yes));
+    if (!st) return make_error(ErrorCode::not_found, "missing cache object " + a.id.value);
+    size = st->size;
+  }
+  if (size <= (4u << 20)) {
+    ASSIGN_OR_RETURN(std::string data, repo.env()->read_file(cp));
+    if (hash_bytes(data, mode) != a.id.digest())
+      return make_error(ErrorCode::corrupt, "cache object " + cp + " is corrupt (its content does not match its name)");
+    if (linker.preferred() == cache::LinkType::copy) return linker.write_copy(data, a.abs, exec);
+    return linker.link(cp, a.abs, data.size(), exec);
+  }
+  ASSIGN_OR_RETURN(bool present, store.verify(a.id, cache::Verify::full));
+  if (!present) return make_error(ErrorCode::not_found, "missing cache object " + a.id.value);
+  return linker.link(cp, a.abs, size, exec);
 }
 
 }  // namespace
@@ -192,7 +212,6 @@ Expected<CheckoutResult> checkout(Repository& repo, const CheckoutOptions& optio
     return make_error(ErrorCode::conflict, msg);
   }
   CheckoutResult result;
-  auto& store = repo.store();
   for (auto& plan : plans) {
     std::string shown = repo.rel_to_cwd(plan.out_abs) + (plan.is_dir ? "/" : "");
     if (plan.failure) {
@@ -215,11 +234,28 @@ Expected<CheckoutResult> checkout(Repository& repo, const CheckoutOptions& optio
       ASSIGN_OR_RETURN(auto st, repo.env()->stat(plan.out_abs, env::Follow::no));
       if (st && st->type == env::FileType::directory) TRY_STATUS(repo.env()->remove_tree(plan.out_abs));
     }
-    parallel_for(plan.actions.size(), resolve_jobs(options.jobs), [&](std::size_t i) {
-      const auto& a = plan.actions[i];
+    // Threads working in one directory serialize on its inode lock; spread consecutive work
+    // items over different directories.
+    std::vector<std::size_t> order(plan.actions.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+      auto hx = std::hash<std::string>{}(plan.actions[x].abs), hy = std::hash<std::string>{}(plan.actions[y].abs);
+      return hx != hy ? hx < hy : x < y;
+    });
+    parallel_for(order.size(), resolve_jobs(options.jobs), [&](std::size_t k) {
+      const auto& a = plan.actions[order[k]];
       if (a.kind != Action::link) return;
-      auto s = linker.link(store.path_of(a.id), a.abs, a.size, a.isexec ? cache::Executable::yes : cache::Executable::no);
+      auto s = materialize(repo, linker, a);
       counters().files_linked++;
+      if (s) {
+        // The new file's content is the verified object: remember it so the next status
+        // does not re-read it.
+        auto st = repo.env()->stat(a.abs, env::Follow::yes);
+        if (st && *st) {
+          HashMode m = a.id.name == object::HashName::md5 ? HashMode::md5 : HashMode::dos2unix;
+          repo.stat_cache().insert(cache::stat_key(**st, m), std::string(a.id.digest()));
+        }
+      }
       std::lock_guard lock(mu);
       if (!s) {
         if (!err) err = s.error();

@@ -102,6 +102,9 @@ Expected<std::vector<std::string>> Repository::collect_dvc_files() {
   return out;
 }
 
-void Repository::flush_state() { (void)m_stat_cache->save(); }
+void Repository::flush_state() {
+  auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(m_env->now().time_since_epoch()).count();
+  (void)m_stat_cache->save(now);
+}
 
 }  // namespace cairn::repo

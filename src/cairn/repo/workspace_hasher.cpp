@@ -16,9 +16,6 @@ namespace {
 
 constexpr std::uint64_t k_in_memory_limit = 4u << 20;
 
-std::int64_t wall_ns(env::Env* env) {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(env->now().time_since_epoch()).count();
-}
 
 struct PendingDir {
   std::string rel;  // relative to the walked dir ("" for the top)
@@ -89,9 +86,14 @@ Expected<std::vector<WorkspaceFile>> walk_dir(Repository& repo, const std::strin
   });
   if (first_error) return std::unexpected(*first_error);
   counters().files_walked += files.size();
-  std::sort(files.begin(), files.end(),
-            [](const WorkspaceFile& a, const WorkspaceFile& b) { return a.relpath < b.relpath; });
-  return files;
+  // Sort by relpath (code-point order, as manifests): sort indices, then move each once.
+  std::vector<std::uint32_t> idx(files.size());
+  for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = static_cast<std::uint32_t>(i);
+  std::sort(idx.begin(), idx.end(), [&](std::uint32_t a, std::uint32_t b) { return files[a].relpath < files[b].relpath; });
+  std::vector<WorkspaceFile> sorted;
+  sorted.reserve(files.size());
+  for (auto i : idx) sorted.push_back(std::move(files[i]));
+  return sorted;
 }
 
 Status hash_files(Repository& repo, std::vector<WorkspaceFile>& files, HashMode mode, Insert insert,
@@ -130,7 +132,6 @@ Status hash_files(Repository& repo, std::vector<WorkspaceFile>& files, HashMode 
       progress.advance(1, f.st.size);
       return;
     }
-    std::int64_t started = wall_ns(env);
     if (insert == Insert::yes && f.st.size <= k_in_memory_limit) {
       auto data = env->read_file(f.abspath);
       if (!data) return fail(data.error());
@@ -162,7 +163,7 @@ Status hash_files(Repository& repo, std::vector<WorkspaceFile>& files, HashMode 
     }
     // Remember only if the file did not change while we read it.
     auto after = env->stat(f.abspath, env::Follow::yes);
-    if (after && *after && cache::stat_key(**after, mode) == key) sc.insert(key, f.md5, started);
+    if (after && *after && cache::stat_key(**after, mode) == key) sc.insert(key, f.md5);
     progress.advance(1, f.st.size);
   });
   progress.finish();

@@ -78,3 +78,13 @@ def test_progress_bar_only_on_a_terminal(repo_cairn):
     (s.path / "data" / "new2.txt").write_text("new2\n")
     code, out = _run_in_pty([str(s.tool.binary), "add", "-q", "data"], s.path, env)
     assert code == 0 and "Hashing" not in out, out
+
+
+def test_autostage_stages_instead_of_hinting(repo_cairn):
+    s = repo_cairn
+    s.ok("config", "core.autostage", "true")
+    r = s.ok("add", "data")
+    assert "git add" not in r.stdout, r.describe()
+    staged = set(subprocess.run(["git", "diff", "--cached", "--name-only"], cwd=s.path, env=s.tool.env,
+                                capture_output=True, text=True, check=True).stdout.split())
+    assert {"data.dvc", ".gitignore"} <= staged, staged

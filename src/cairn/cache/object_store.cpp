@@ -121,6 +121,54 @@ Status ObjectStore::put_file(const ObjectId& id, const std::string& src) {
   return install_tmp(tmp, final_path);
 }
 
+Expected<ObjectStore::Stored> ObjectStore::put_file_hashing(const std::string& src, HashName name) {
+  const std::string tmp_dir = name == HashName::md5 ? path::join(m_root, "files/md5") : m_root;
+  TRY_STATUS(m_env->make_dirs(tmp_dir));
+  std::string tmp = env::temp_name_for(path::join(tmp_dir, "incoming"));
+  auto in = m_env->open_read(src);
+  if (!in) return std::unexpected(in.error());
+  auto out = m_env->create_new(tmp, 0444);
+  if (!out) return std::unexpected(out.error());
+  auto cleanup = [&](Error e) -> Expected<Stored> {
+    (void)m_env->remove_file(tmp);
+    return std::unexpected(std::move(e));
+  };
+  constexpr std::size_t k_chunk = 1 << 20;
+  std::unique_ptr<char[]> buf(new char[k_chunk]);
+  Md5 md5;
+  Stored stored;
+  const bool legacy = name == HashName::md5_dos2unix;
+  while (true) {
+    std::size_t filled = 0;
+    while (filled < k_chunk) {
+      auto n = (*in)->read(buf.get() + filled, k_chunk - filled);
+      if (!n) return cleanup(n.error());
+      if (*n == 0) break;
+      filled += *n;
+    }
+    if (filled == 0) break;
+    std::string_view chunk(buf.get(), filled);
+    if (legacy && looks_like_text(chunk)) md5.update(dos2unix(chunk));
+    else md5.update(chunk);
+    if (auto s = (*out)->append(chunk); !s) return cleanup(s.error());
+    stored.size += filled;
+    if (filled < k_chunk) break;
+  }
+  if (auto s = (*out)->close(); !s) return cleanup(s.error());
+  stored.md5 = md5.hex_digest();
+  ObjectId id{stored.md5, name};
+  auto present = exists(id);
+  if (!present) return cleanup(present.error());
+  if (*present) {
+    (void)m_env->remove_file(tmp);
+    return stored;
+  }
+  std::string final_path = path_of(id);
+  if (auto s = ensure_prefix_dir(id, final_path); !s) return cleanup(s.error());
+  if (auto s = install_tmp(tmp, final_path); !s) return std::unexpected(s.error());
+  return stored;
+}
+
 Expected<object::Tree> ObjectStore::read_tree(const ObjectId& id) {
   std::string p = path_of(id);
   auto bytes = m_env->read_file(p);
@@ -207,6 +255,12 @@ Expected<std::size_t> ObjectStore::remove_temp_files() {
     ASSIGN_OR_RETURN(auto st, m_env->stat(base, env::Follow::yes));
     if (!st) continue;
     ASSIGN_OR_RETURN(auto prefixes, m_env->list_dir(base));
+    for (const auto& f : prefixes) {  // one-pass inserts stage their temp file here
+      if (f.type != env::FileType::directory && f.name.size() > 5 && f.name.front() == '.' && f.name.ends_with(".tmp")) {
+        TRY_STATUS(m_env->remove_file(path::join(base, f.name)));
+        ++removed;
+      }
+    }
     for (const auto& pre : prefixes) {
       if (pre.name.size() != 2 || pre.type != env::FileType::directory) continue;
       std::string dir = path::join(base, pre.name);

@@ -44,6 +44,14 @@ class ObjectStore {
   // Inserts an object by copying `src` (reflink first, then a byte copy); the copy is
   // re-hashed while copying and refused (corrupt) if the source changed underneath.
   Status put_file(const object::ObjectId& id, const std::string& src);
+  // Stores a file whose id is not known yet in one pass: reads it once, hashing while
+  // writing a temp file in the store, then renames the temp file to the object's name (or
+  // drops it if the object exists). Returns the hex digest and size.
+  struct Stored {
+    std::string md5;
+    std::uint64_t size = 0;
+  };
+  Expected<Stored> put_file_hashing(const std::string& src, object::HashName name);
   // Reads a manifest object and parses it (corrupt if its bytes do not hash to its id).
   Expected<object::Tree> read_tree(const object::ObjectId& id);
 

@@ -58,6 +58,13 @@ class WritableFile {
   virtual Status close() = 0;
 };
 
+// A read-only memory mapping of a whole file, unmapped on destruction.
+class MappedFile {
+ public:
+  virtual ~MappedFile() = default;
+  virtual std::string_view data() const = 0;
+};
+
 // An advisory exclusive lock (flock) held until destruction.
 class FileLock {
  public:
@@ -73,6 +80,9 @@ class Env {
   // Entries other than "." and "..", in no particular order.
   virtual Expected<std::vector<DirEntry>> list_dir(const std::string& path) = 0;
   virtual Expected<std::unique_ptr<ReadableFile>> open_read(const std::string& path) = 0;
+  // Maps a regular file for sequential reading; nullptr when mapping is not available here
+  // (callers then use open_read). An empty file maps to an empty view.
+  virtual Expected<std::unique_ptr<MappedFile>> map_read(const std::string& path) { return nullptr; }
   // Creates or truncates; mode applied on creation (subject to umask).
   virtual Expected<std::unique_ptr<WritableFile>> open_write(const std::string& path,
                                                              std::uint32_t mode = 0666) = 0;

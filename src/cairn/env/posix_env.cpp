@@ -5,6 +5,7 @@
 #include <linux/fs.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -75,6 +76,19 @@ class PosixWritable : public WritableFile {
   std::string m_path;
 };
 
+class PosixMapped : public MappedFile {
+ public:
+  PosixMapped(void* addr, std::size_t size) : m_addr(addr), m_size(size) {}
+  ~PosixMapped() override {
+    if (m_addr && m_size) ::munmap(m_addr, m_size);
+  }
+  std::string_view data() const override { return {static_cast<const char*>(m_addr), m_size}; }
+
+ private:
+  void* m_addr;
+  std::size_t m_size;
+};
+
 class PosixLock : public FileLock {
  public:
   explicit PosixLock(int fd) : m_fd(fd) {}
@@ -141,6 +155,27 @@ Expected<std::unique_ptr<ReadableFile>> PosixEnv::open_read(const std::string& p
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return errno_error(errno, "opening " + path);
   return std::unique_ptr<ReadableFile>(new PosixReadable(fd, path));
+}
+
+Expected<std::unique_ptr<MappedFile>> PosixEnv::map_read(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return errno_error(errno, "opening " + path);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    int e = errno;
+    ::close(fd);
+    return errno_error(e, "stat " + path);
+  }
+  std::size_t size = static_cast<std::size_t>(st.st_size);
+  if (size == 0) {
+    ::close(fd);
+    return std::unique_ptr<MappedFile>(new PosixMapped(nullptr, 0));
+  }
+  void* addr = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  ::close(fd);
+  if (addr == MAP_FAILED) return std::unique_ptr<MappedFile>();  // fall back to reads
+  ::madvise(addr, size, MADV_SEQUENTIAL);
+  return std::unique_ptr<MappedFile>(new PosixMapped(addr, size));
 }
 
 Expected<std::unique_ptr<WritableFile>> PosixEnv::open_write(const std::string& path,

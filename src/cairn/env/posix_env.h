@@ -10,6 +10,7 @@ class PosixEnv : public Env {
   Expected<std::optional<FileStat>> stat(const std::string& path, Follow follow) override;
   Expected<std::vector<DirEntry>> list_dir(const std::string& path) override;
   Expected<std::unique_ptr<ReadableFile>> open_read(const std::string& path) override;
+  Expected<std::unique_ptr<MappedFile>> map_read(const std::string& path) override;
   Expected<std::unique_ptr<WritableFile>> open_write(const std::string& path,
                                                      std::uint32_t mode = 0666) override;
   Expected<std::unique_ptr<WritableFile>> create_new(const std::string& path,

@@ -5,6 +5,22 @@
 namespace cairn::object {
 
 Expected<FileHash> hash_file(env::Env* env, const std::string& path, HashMode mode) {
+  // Large files are hashed straight from a mapping (no copy through a read buffer).
+  constexpr std::size_t k_map_threshold = 8u << 20;
+  if (auto st = env->stat(path, env::Follow::yes); st && *st && (*st)->size >= k_map_threshold) {
+    ASSIGN_OR_RETURN(auto mapped, env->map_read(path));
+    if (mapped) {
+      std::string_view all = mapped->data();
+      FileHash out;
+      out.size = all.size();
+      if (mode == HashMode::md5) {
+        out.md5 = md5_hex(all);
+      } else {
+        out.md5 = hash_bytes(all, mode);
+      }
+      return out;
+    }
+  }
   ASSIGN_OR_RETURN(auto file, env->open_read(path));
   constexpr std::size_t k_chunk = 1 << 20;
   thread_local std::unique_ptr<char[]> buf(new char[k_chunk]);

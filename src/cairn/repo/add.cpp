@@ -221,6 +221,14 @@ Expected<AddResult> add(Repository& repo, const AddOptions& options) {
   std::set<std::string> uniq(changed.begin(), changed.end());
   uniq.insert(result.dvc_files.begin(), result.dvc_files.end());
   result.files_to_track.assign(uniq.begin(), uniq.end());
+  // core.autostage: stage them in git instead of printing the hint.
+  auto autostage = repo.config().get_bool("core", "autostage");
+  if (git && autostage && autostage->value_or(false) && !result.files_to_track.empty()) {
+    std::vector<std::string> abs_paths;
+    for (const auto& f : result.files_to_track) abs_paths.push_back(repo.abs(f));
+    TRY_STATUS(git->add(abs_paths));
+    result.files_to_track.clear();
+  }
   return result;
 }
 

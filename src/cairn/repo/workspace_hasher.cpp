@@ -145,21 +145,20 @@ Status hash_files(Repository& repo, std::vector<WorkspaceFile>& files, HashMode 
         if (auto s = store.put_bytes(id, *data); !s) return fail(s.error().with_context("adding " + f.abspath));
         counters().objects_added++;
       }
+    } else if (insert == Insert::yes) {
+      // Large file: one pass that hashes while it writes the object.
+      auto st = store.put_file_hashing(f.abspath, hname);
+      if (!st) return fail(st.error().with_context("adding " + f.abspath));
+      f.md5 = st->md5;
+      counters().files_hashed++;
+      counters().bytes_hashed += st->size;
+      counters().objects_added++;
     } else {
       auto h = object::hash_file(env, f.abspath, mode);
       if (!h) return fail(h.error());
       f.md5 = h->md5;
       counters().files_hashed++;
       counters().bytes_hashed += h->size;
-      if (insert == Insert::yes) {
-        object::ObjectId id{f.md5, hname};
-        auto ex = store.exists(id);
-        if (!ex) return fail(ex.error());
-        if (!*ex) {
-          if (auto s = store.put_file(id, f.abspath); !s) return fail(s.error().with_context("adding " + f.abspath));
-          counters().objects_added++;
-        }
-      }
     }
     // Remember only if the file did not change while we read it.
     auto after = env->stat(f.abspath, env::Follow::yes);

@@ -61,19 +61,11 @@ Status ObjectStore::install_tmp(const std::string& tmp, const std::string& final
   return ok();
 }
 
-Status ObjectStore::put_bytes(const ObjectId& id, std::string_view data) {
+Expected<bool> ObjectStore::put_bytes(const ObjectId& id, std::string_view data) {
   std::string final_path = path_of(id);
   TRY_STATUS(ensure_prefix_dir(id, final_path));
-  std::string tmp = env::temp_name_for(final_path);
-  auto f = m_env->create_new(tmp, 0444);
-  if (!f) return std::unexpected(f.error());
-  auto cleanup = [&](Error e) -> Status {
-    (void)m_env->remove_file(tmp);
-    return std::unexpected(std::move(e));
-  };
-  if (auto s = (*f)->append(data); !s) return cleanup(s.error());
-  if (auto s = (*f)->close(); !s) return cleanup(s.error());
-  return install_tmp(tmp, final_path);
+  m_env->crash_point("cache.before_rename");
+  return m_env->publish_new(final_path, data, 0444);
 }
 
 Status ObjectStore::put_file(const ObjectId& id, const std::string& src) {

@@ -39,8 +39,9 @@ class ObjectStore {
   // ErrorCode::corrupt if the bytes do not match.
   Expected<bool> verify(const object::ObjectId& id, Verify verify = Verify::full);
 
-  // Inserts an object from bytes already in memory (small files, manifests).
-  Status put_bytes(const object::ObjectId& id, std::string_view data);
+  // Inserts an object from bytes already in memory (small files, manifests). Returns
+  // whether it was added (false: it was already there).
+  Expected<bool> put_bytes(const object::ObjectId& id, std::string_view data);
   // Inserts an object by copying `src` (reflink first, then a byte copy); the copy is
   // re-hashed while copying and refused (corrupt) if the source changed underneath.
   Status put_file(const object::ObjectId& id, const std::string& src);

@@ -69,6 +69,25 @@ Status Env::write_file_atomic(const std::string& path, std::string_view data, st
   return ok();
 }
 
+Expected<bool> Env::publish_new(const std::string& path, std::string_view data, std::uint32_t mode) {
+  std::string tmp = temp_name_for(path);
+  auto cleanup = [&](Error e) -> Expected<bool> {
+    (void)remove_file(tmp);
+    return std::unexpected(std::move(e));
+  };
+  ASSIGN_OR_RETURN(auto f, create_new(tmp, mode));
+  if (auto s = f->append(data); !s) return cleanup(s.error());
+  if (auto s = f->close(); !s) return cleanup(s.error());
+  crash_point("publish.before_link");
+  auto linked = hardlink(tmp, path);
+  (void)remove_file(tmp);
+  if (!linked) {
+    if (linked.error().code() == ErrorCode::conflict) return false;  // EEXIST
+    return std::unexpected(linked.error());
+  }
+  return true;
+}
+
 Status Env::copy_file(const std::string& from, const std::string& to, std::uint32_t mode) {
   ASSIGN_OR_RETURN(auto in, open_read(from));
   ASSIGN_OR_RETURN(auto out, create_new(to, mode));

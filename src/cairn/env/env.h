@@ -118,6 +118,11 @@ class Env {
   // Atomic write: temp file in the same directory, write, fsync, rename, fsync dir.
   Status write_file_atomic(const std::string& path, std::string_view data,
                            std::uint32_t mode = 0666, Durability durability = Durability::fsync);
+  // Creates `path` with exactly `data` and `mode`, atomically and without replacing: readers
+  // never see a partial file. Returns false (and writes nothing) if `path` already exists.
+  // The default writes a temp name and hard-links it into place; PosixEnv uses an unnamed
+  // O_TMPFILE inode (one directory operation instead of two).
+  virtual Expected<bool> publish_new(const std::string& path, std::string_view data, std::uint32_t mode);
   // Copies bytes from one file to a new file (not atomic: callers write a temp name).
   Status copy_file(const std::string& from, const std::string& to, std::uint32_t mode = 0666);
   // Removes a tree recursively (files, symlinks, dirs). ok if missing.

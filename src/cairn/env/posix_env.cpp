@@ -178,6 +178,37 @@ Expected<std::unique_ptr<MappedFile>> PosixEnv::map_read(const std::string& path
   return std::unique_ptr<MappedFile>(new PosixMapped(addr, size));
 }
 
+Expected<bool> PosixEnv::publish_new(const std::string& path, std::string_view data, std::uint32_t mode) {
+  auto slash = path.find_last_of('/');
+  std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
+  int fd = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
+  if (fd < 0) {
+    if (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL) return Env::publish_new(path, data, mode);
+    return errno_error(errno, "creating " + path);
+  }
+  const char* p = data.data();
+  std::size_t left = data.size();
+  while (left > 0) {
+    ssize_t w = ::write(fd, p, left);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      int e = errno;
+      ::close(fd);
+      return errno_error(e, "writing " + path);
+    }
+    p += w;
+    left -= static_cast<std::size_t>(w);
+  }
+  std::string proc = "/proc/self/fd/" + std::to_string(fd);
+  int rc = ::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, path.c_str(), AT_SYMLINK_FOLLOW);
+  int e = errno;
+  ::close(fd);
+  if (rc == 0) return true;
+  if (e == EEXIST) return false;
+  if (e == ENOENT && ::access("/proc/self/fd", F_OK) != 0) return Env::publish_new(path, data, mode);
+  return errno_error(e, "linking " + path);
+}
+
 Expected<std::unique_ptr<WritableFile>> PosixEnv::open_write(const std::string& path,
                                                              std::uint32_t mode) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);

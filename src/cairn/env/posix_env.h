@@ -11,6 +11,7 @@ class PosixEnv : public Env {
   Expected<std::vector<DirEntry>> list_dir(const std::string& path) override;
   Expected<std::unique_ptr<ReadableFile>> open_read(const std::string& path) override;
   Expected<std::unique_ptr<MappedFile>> map_read(const std::string& path) override;
+  Expected<bool> publish_new(const std::string& path, std::string_view data, std::uint32_t mode) override;
   Expected<std::unique_ptr<WritableFile>> open_write(const std::string& path,
                                                      std::uint32_t mode = 0666) override;
   Expected<std::unique_ptr<WritableFile>> create_new(const std::string& path,

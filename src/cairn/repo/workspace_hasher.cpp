@@ -139,12 +139,9 @@ Status hash_files(Repository& repo, std::vector<WorkspaceFile>& files, HashMode 
       counters().files_hashed++;
       counters().bytes_hashed += data->size();
       object::ObjectId id{f.md5, hname};
-      auto ex = store.exists(id);
-      if (!ex) return fail(ex.error());
-      if (!*ex) {
-        if (auto s = store.put_bytes(id, *data); !s) return fail(s.error().with_context("adding " + f.abspath));
-        counters().objects_added++;
-      }
+      auto added = store.put_bytes(id, *data);
+      if (!added) return fail(added.error().with_context("adding " + f.abspath));
+      if (*added) counters().objects_added++;
     } else if (insert == Insert::yes) {
       // Large file: one pass that hashes while it writes the object.
       auto st = store.put_file_hashing(f.abspath, hname);

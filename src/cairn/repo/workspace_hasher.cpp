@@ -70,7 +70,9 @@ Expected<std::vector<WorkspaceFile>> walk_dir(Repository& repo, const std::strin
       for (auto& f : my_files) found.push_back(std::move(f));
     });
     if (first_error) return std::unexpected(*first_error);
+    files.reserve(files.size() + found.size());  // exact growth: no doubling slack
     for (auto& f : found) files.push_back(std::move(f));
+    std::vector<WorkspaceFile>().swap(found);
     level = std::move(next);
   }
   // stat every file (following symlinks) in parallel
@@ -90,10 +92,21 @@ Expected<std::vector<WorkspaceFile>> walk_dir(Repository& repo, const std::strin
   std::vector<std::uint32_t> idx(files.size());
   for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = static_cast<std::uint32_t>(i);
   std::sort(idx.begin(), idx.end(), [&](std::uint32_t a, std::uint32_t b) { return files[a].relpath < files[b].relpath; });
-  std::vector<WorkspaceFile> sorted;
-  sorted.reserve(files.size());
-  for (auto i : idx) sorted.push_back(std::move(files[i]));
-  return sorted;
+  // Apply the permutation in place (cycle by cycle), so no second copy of the list is held.
+  for (std::size_t i = 0; i < idx.size(); ++i) {
+    if (idx[i] == i) continue;
+    WorkspaceFile tmp = std::move(files[i]);
+    std::size_t cur = i;
+    while (idx[cur] != i) {
+      std::size_t next = idx[cur];
+      files[cur] = std::move(files[next]);
+      idx[cur] = static_cast<std::uint32_t>(cur);
+      cur = next;
+    }
+    files[cur] = std::move(tmp);
+    idx[cur] = static_cast<std::uint32_t>(cur);
+  }
+  return files;
 }
 
 Status hash_files(Repository& repo, std::vector<WorkspaceFile>& files, HashMode mode, Insert insert,

@@ -33,7 +33,8 @@ Expected<std::vector<WorkspaceFile>> walk_dir(Repository& repo, const std::strin
   std::optional<Error> first_error;
   while (!level.empty()) {
     std::vector<std::string> next;
-    std::vector<WorkspaceFile> found;
+    // One slot per directory of this level: no lock and no doubling growth when collecting.
+    std::vector<std::vector<WorkspaceFile>> parts(level.size());
     parallel_for(level.size(), jobs, [&](std::size_t i) {
       const std::string& rel = level[i];
       std::string abs = rel.empty() ? dir_abs : dir_abs + "/" + rel;
@@ -45,6 +46,7 @@ Expected<std::vector<WorkspaceFile>> walk_dir(Repository& repo, const std::strin
       }
       std::vector<std::string> my_dirs;
       std::vector<WorkspaceFile> my_files;
+      my_files.reserve(entries->size());
       // A nested DVC repository (a directory with its own .dvc/) is skipped whole.
       if (!rel.empty()) {
         for (const auto& e : *entries)
@@ -65,14 +67,18 @@ Expected<std::vector<WorkspaceFile>> walk_dir(Repository& repo, const std::strin
         else if (type == env::FileType::regular)
           my_files.push_back(WorkspaceFile{std::move(child_rel), abs + "/" + e.name, {}, {}});
       }
+      parts[i] = std::move(my_files);
       std::lock_guard lock(mu);
       for (auto& d : my_dirs) next.push_back(std::move(d));
-      for (auto& f : my_files) found.push_back(std::move(f));
     });
     if (first_error) return std::unexpected(*first_error);
-    files.reserve(files.size() + found.size());  // exact growth: no doubling slack
-    for (auto& f : found) files.push_back(std::move(f));
-    std::vector<WorkspaceFile>().swap(found);
+    std::size_t total = files.size();
+    for (const auto& p : parts) total += p.size();
+    files.reserve(total);  // exact growth: no doubling slack
+    for (auto& p : parts) {
+      for (auto& f : p) files.push_back(std::move(f));
+      std::vector<WorkspaceFile>().swap(p);
+    }
     level = std::move(next);
   }
   // stat every file (following symlinks) in parallel

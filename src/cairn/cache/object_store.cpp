@@ -19,6 +19,33 @@ namespace {
 HashMode mode_of(const ObjectId& id) {
   return id.name == HashName::md5 ? HashMode::md5 : HashMode::dos2unix;
 }
+
+// Copies `in` to `out` in 1 MiB chunks, hashing what passes (DVC's per-chunk dos2unix rule
+// for legacy ids). Does not close `out`.
+Expected<ObjectStore::Stored> copy_hashing(env::ReadableFile& in, env::WritableFile& out, HashName name) {
+  constexpr std::size_t k_chunk = 1 << 20;
+  thread_local std::unique_ptr<char[]> buf(new char[k_chunk]);
+  Md5 md5;
+  ObjectStore::Stored stored;
+  const bool legacy = name == HashName::md5_dos2unix;
+  while (true) {
+    std::size_t filled = 0;
+    while (filled < k_chunk) {
+      ASSIGN_OR_RETURN(std::size_t n, in.read(buf.get() + filled, k_chunk - filled));
+      if (n == 0) break;
+      filled += n;
+    }
+    if (filled == 0) break;
+    std::string_view chunk(buf.get(), filled);
+    if (legacy && looks_like_text(chunk)) md5.update(dos2unix(chunk));
+    else md5.update(chunk);
+    TRY_STATUS(out.append(chunk));
+    stored.size += filled;
+    if (filled < k_chunk) break;
+  }
+  stored.md5 = md5.hex_digest();
+  return stored;
+}
 }  // namespace
 
 std::string ObjectStore::path_of(const ObjectId& id) const {
@@ -88,27 +115,10 @@ Status ObjectStore::put_file(const ObjectId& id, const std::string& src) {
   if (!in) return std::unexpected(in.error());
   auto out = m_env->create_new(tmp, 0444);
   if (!out) return std::unexpected(out.error());
-  constexpr std::size_t k_chunk = 1 << 20;
-  thread_local std::unique_ptr<char[]> buf(new char[k_chunk]);
-  Md5 md5;
-  bool legacy = id.name == HashName::md5_dos2unix;
-  while (true) {
-    std::size_t filled = 0;
-    while (filled < k_chunk) {
-      auto n = (*in)->read(buf.get() + filled, k_chunk - filled);
-      if (!n) return cleanup(n.error());
-      if (*n == 0) break;
-      filled += *n;
-    }
-    if (filled == 0) break;
-    std::string_view chunk(buf.get(), filled);
-    if (legacy && looks_like_text(chunk)) md5.update(dos2unix(chunk));
-    else md5.update(chunk);
-    if (auto s = (*out)->append(chunk); !s) return cleanup(s.error());
-    if (filled < k_chunk) break;
-  }
+  auto copied = copy_hashing(**in, **out, id.name);
+  if (!copied) return cleanup(copied.error());
   if (auto s = (*out)->close(); !s) return cleanup(s.error());
-  if (md5.hex_digest() != id.digest())
+  if (copied->md5 != id.digest())
     return cleanup(Error(ErrorCode::conflict, src + " changed while it was being added"));
   return install_tmp(tmp, final_path);
 }
@@ -125,29 +135,10 @@ Expected<ObjectStore::Stored> ObjectStore::put_file_hashing(const std::string& s
     (void)m_env->remove_file(tmp);
     return std::unexpected(std::move(e));
   };
-  constexpr std::size_t k_chunk = 1 << 20;
-  std::unique_ptr<char[]> buf(new char[k_chunk]);
-  Md5 md5;
-  Stored stored;
-  const bool legacy = name == HashName::md5_dos2unix;
-  while (true) {
-    std::size_t filled = 0;
-    while (filled < k_chunk) {
-      auto n = (*in)->read(buf.get() + filled, k_chunk - filled);
-      if (!n) return cleanup(n.error());
-      if (*n == 0) break;
-      filled += *n;
-    }
-    if (filled == 0) break;
-    std::string_view chunk(buf.get(), filled);
-    if (legacy && looks_like_text(chunk)) md5.update(dos2unix(chunk));
-    else md5.update(chunk);
-    if (auto s = (*out)->append(chunk); !s) return cleanup(s.error());
-    stored.size += filled;
-    if (filled < k_chunk) break;
-  }
+  auto copied = copy_hashing(**in, **out, name);
+  if (!copied) return cleanup(copied.error());
   if (auto s = (*out)->close(); !s) return cleanup(s.error());
-  stored.md5 = md5.hex_digest();
+  Stored stored = *copied;
   ObjectId id{stored.md5, name};
   auto present = exists(id);
   if (!present) return cleanup(present.error());

@@ -9,7 +9,9 @@ std::string Counters::to_json() const {
   return "{" + f("files_walked", files_walked) + ", " + f("stat_cache_hits", stat_cache_hits) + ", " +
          f("files_hashed", files_hashed) + ", " + f("bytes_hashed", bytes_hashed) + ", " +
          f("objects_added", objects_added) + ", " + f("files_linked", files_linked) + ", " +
-         f("objects_removed", objects_removed) + "}";
+         f("objects_removed", objects_removed) + ", " + f("objects_uploaded", objects_uploaded) + ", " +
+         f("bytes_uploaded", bytes_uploaded) + ", " + f("objects_downloaded", objects_downloaded) + ", " +
+         f("bytes_downloaded", bytes_downloaded) + ", " + f("retries", retries) + "}";
 }
 
 Counters& counters() {

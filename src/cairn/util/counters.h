@@ -1,6 +1,7 @@
 // Counters: what a command did (files walked, stat-cache hits, files hashed, bytes hashed,
-// objects added, files linked), so tests assert on behaviour instead of timing. One global
-// instance per process; all fields are atomic and may be bumped from any thread.
+// objects added, files linked, objects and bytes moved to and from remotes, retries), so
+// tests assert on behaviour instead of timing. One global instance per process; all fields
+// are atomic and may be bumped from any thread.
 #pragma once
 
 #include <atomic>
@@ -17,6 +18,13 @@ struct Counters {
   std::atomic<std::uint64_t> objects_added{0};
   std::atomic<std::uint64_t> files_linked{0};
   std::atomic<std::uint64_t> objects_removed{0};
+  // Remote transfers (remote/counting_remote.h, remote/retry_remote.h): successful uploads
+  // and downloads, and calls retried after a transient error.
+  std::atomic<std::uint64_t> objects_uploaded{0};
+  std::atomic<std::uint64_t> bytes_uploaded{0};
+  std::atomic<std::uint64_t> objects_downloaded{0};
+  std::atomic<std::uint64_t> bytes_downloaded{0};
+  std::atomic<std::uint64_t> retries{0};
 
   // {"files_walked": N, ...} (one line of JSON).
   std::string to_json() const;

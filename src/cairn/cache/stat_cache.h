@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "cairn/env/env.h"
 #include "cairn/util/md5.h"
@@ -47,20 +48,42 @@ class StatCache {
 
   // Loads the file; a missing or damaged file gives an empty cache (it is only a cache).
   void load();
-  std::optional<std::string> lookup(const StatKey& key) const;
-  void insert(const StatKey& key, const std::string& md5_hex);
+  std::optional<Md5Digest> lookup(const StatKey& key) const;
+  void insert(const StatKey& key, const Md5Digest& md5);
   // REQUIRES: now_ns is the current wall-clock time (ns since the epoch).
   Status save(std::int64_t now_ns);
 
   std::size_t size() const { return m_map.size(); }
 
  private:
-  struct Value {
-    unsigned char md5[16];
+  using Value = Md5Digest;
+  // The loaded entries: an open-addressing table (linear probing, ino == 0 marks an empty
+  // slot, ~1.4 slots per entry), one cache miss per lookup instead of a node chase.
+  class FlatMap {
+   public:
+    void reserve(std::size_t n);
+    // Inserts or replaces; grows when needed.
+    void put(const StatKey& k, const Value& v);
+    const Value* find(const StatKey& k) const;
+    std::size_t size() const { return m_size; }
+    template <class F>
+    void for_each(F&& f) const {
+      for (const auto& s : m_slots)
+        if (s.key.ino != 0) f(s.key, s.value);
+    }
+
+   private:
+    struct Slot {
+      StatKey key;
+      Value value;
+    };
+    std::size_t slot_of(const StatKey& k) const;
+    std::vector<Slot> m_slots;
+    std::size_t m_size = 0;
   };
   env::Env* m_env;
   std::string m_file;
-  std::unordered_map<StatKey, Value, StatKeyHash> m_map;
+  FlatMap m_map;
   std::unordered_map<StatKey, Value, StatKeyHash> m_new;
   mutable std::mutex m_mu;
 };

@@ -29,6 +29,17 @@ Expected<bool> Env::exists(const std::string& path) {
   return st.has_value();
 }
 
+Expected<std::vector<DirEntryStat>> Env::list_dir_stat(const std::string& path) {
+  ASSIGN_OR_RETURN(auto entries, list_dir(path));
+  std::vector<DirEntryStat> out;
+  out.reserve(entries.size());
+  for (auto& e : entries) {
+    ASSIGN_OR_RETURN(auto st, stat(path + "/" + e.name, Follow::yes));
+    out.push_back({std::move(e.name), st});
+  }
+  return out;
+}
+
 std::string temp_name_for(const std::string& path) {
   static std::atomic<std::uint64_t> counter{0};
   thread_local std::mt19937_64 rng{std::random_device{}() ^ static_cast<std::uint64_t>(::getpid())};

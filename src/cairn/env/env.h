@@ -38,6 +38,13 @@ struct DirEntry {
 };
 
 enum class Follow { yes, no };
+
+// A directory entry with the stat of what it names, following symlinks (st is empty for a
+// dangling link or an entry that vanished between listing and stat).
+struct DirEntryStat {
+  std::string name;
+  std::optional<FileStat> st;
+};
 enum class Durability { none, fsync };
 
 // A file opened for sequential reading.
@@ -79,6 +86,9 @@ class Env {
   virtual Expected<std::optional<FileStat>> stat(const std::string& path, Follow follow) = 0;
   // Entries other than "." and "..", in no particular order.
   virtual Expected<std::vector<DirEntry>> list_dir(const std::string& path) = 0;
+  // Lists a directory and stats every entry (following symlinks). The default calls list_dir
+  // and stat; PosixEnv stats relative to the open directory (no path lookup per entry).
+  virtual Expected<std::vector<DirEntryStat>> list_dir_stat(const std::string& path);
   virtual Expected<std::unique_ptr<ReadableFile>> open_read(const std::string& path) = 0;
   // Maps a regular file for sequential reading; nullptr when mapping is not available here
   // (callers then use open_read). An empty file maps to an empty view.

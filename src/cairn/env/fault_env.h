@@ -42,6 +42,7 @@ class FaultEnv : public Env {
 
   Expected<std::optional<FileStat>> stat(const std::string& p, Follow f) override { return m_base->stat(p, f); }
   Expected<std::vector<DirEntry>> list_dir(const std::string& p) override { return m_base->list_dir(p); }
+  Expected<std::vector<DirEntryStat>> list_dir_stat(const std::string& p) override { return m_base->list_dir_stat(p); }
   Expected<std::unique_ptr<ReadableFile>> open_read(const std::string& p) override;
   Expected<std::unique_ptr<WritableFile>> open_write(const std::string& p, std::uint32_t mode = 0666) override;
   Expected<std::unique_ptr<WritableFile>> create_new(const std::string& p, std::uint32_t mode = 0666) override;

@@ -121,6 +121,47 @@ Expected<std::optional<FileStat>> PosixEnv::stat(const std::string& path, Follow
   return fs;
 }
 
+namespace {
+FileStat file_stat_of(const struct stat& st) {
+  FileStat fs;
+  fs.type = type_from_mode(st.st_mode);
+  fs.dev = st.st_dev;
+  fs.ino = st.st_ino;
+  fs.size = static_cast<std::uint64_t>(st.st_size);
+  fs.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
+  fs.mode = st.st_mode & 07777;
+  fs.nlink = st.st_nlink;
+  return fs;
+}
+}  // namespace
+
+Expected<std::vector<DirEntryStat>> PosixEnv::list_dir_stat(const std::string& path) {
+  DIR* d = ::opendir(path.c_str());
+  if (!d) return errno_error(errno, "listing " + path);
+  const int dfd = ::dirfd(d);
+  std::vector<DirEntryStat> out;
+  while (true) {
+    errno = 0;
+    dirent* e = ::readdir(d);
+    if (!e) break;
+    if (std::strcmp(e->d_name, ".") == 0 || std::strcmp(e->d_name, "..") == 0) continue;
+    struct stat st {};
+    if (::fstatat(dfd, e->d_name, &st, 0) == 0) {
+      out.push_back({e->d_name, file_stat_of(st)});
+    } else if (errno == ENOENT || errno == ENOTDIR || errno == ELOOP) {
+      out.push_back({e->d_name, std::nullopt});
+    } else {
+      int err = errno;
+      ::closedir(d);
+      return errno_error(err, "stat " + path + "/" + e->d_name);
+    }
+  }
+  int err = errno;
+  ::closedir(d);
+  if (err != 0) return errno_error(err, "listing " + path);
+  return out;
+}
+
 Expected<std::vector<DirEntry>> PosixEnv::list_dir(const std::string& path) {
   DIR* d = ::opendir(path.c_str());
   if (!d) return errno_error(errno, "listing " + path);

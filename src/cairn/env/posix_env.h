@@ -9,6 +9,7 @@ class PosixEnv : public Env {
  public:
   Expected<std::optional<FileStat>> stat(const std::string& path, Follow follow) override;
   Expected<std::vector<DirEntry>> list_dir(const std::string& path) override;
+  Expected<std::vector<DirEntryStat>> list_dir_stat(const std::string& path) override;
   Expected<std::unique_ptr<ReadableFile>> open_read(const std::string& path) override;
   Expected<std::unique_ptr<MappedFile>> map_read(const std::string& path) override;
   Expected<bool> publish_new(const std::string& path, std::string_view data, std::uint32_t mode) override;

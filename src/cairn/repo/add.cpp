@@ -43,13 +43,14 @@ Status relink_workspace(Repository& repo, const OutputState& state, const std::s
   std::optional<Error> err;
   parallel_for(state.files.size(), resolve_jobs(jobs), [&](std::size_t i) {
     const auto& f = state.files[i];
-    object::ObjectId id{f.md5, hname};
+    object::ObjectId id{f.md5.hex(), hname};
     std::string cp = store.path_of(id);
-    auto linked = linker.is_linked(cp, f.abspath);
+    const std::string abspath = abspath_of(out_abs, f);
+    auto linked = linker.is_linked(cp, abspath);
     Status s = ok();
     if (!linked) s = std::unexpected(linked.error());
     else if (!*linked) {
-      s = linker.link(cp, f.abspath, f.st.size, f.st.is_exec() ? cache::Executable::yes : cache::Executable::no);
+      s = linker.link(cp, abspath, f.st.size, f.st.is_exec() ? cache::Executable::yes : cache::Executable::no);
       counters().files_linked++;
     }
     if (!s) {
@@ -70,7 +71,7 @@ Status place_copy(Repository& repo, const OutputState& state, const std::string&
     return linker.link(store.path_of(state.id), out_abs, state.size,
                        state.isexec ? cache::Executable::yes : cache::Executable::no);
   for (const auto& f : state.files) {
-    TRY_STATUS(linker.link(store.path_of(object::ObjectId{f.md5, object::HashName::md5}), out_abs + "/" + f.relpath,
+    TRY_STATUS(linker.link(store.path_of(object::ObjectId{f.md5.hex(), object::HashName::md5}), out_abs + "/" + f.relpath,
                            f.st.size, f.st.is_exec() ? cache::Executable::yes : cache::Executable::no));
   }
   return ok();
@@ -116,7 +117,7 @@ Status track_output(Repository& repo, const TrackRequest& req, std::size_t jobs,
     if (legacy.is_dir && req.commit == Commit::yes) {
       // DVC saves the legacy tree it builds for the comparison into the legacy cache.
       ASSIGN_OR_RETURN(bool present, repo.store().exists(legacy.id));
-      if (!present) TRY_STATUS(repo.store().put_bytes(legacy.id, tree_of(legacy.files).serialize()));
+      if (!present) TRY_STATUS(repo.store().put_bytes(legacy.id, manifest_bytes(legacy.files)));
     }
     if (legacy.id.value == entry->id.value) {
       if (req.commit == Commit::yes) {

@@ -105,7 +105,7 @@ Expected<Plan> plan_output(Repository& repo, const OutputEntry& o, const std::st
   std::map<std::string, WorkspaceFile> ws;
   if (wst && wst->type == env::FileType::directory) {
     ASSIGN_OR_RETURN(auto files, walk_dir(repo, out_abs, resolve_jobs(jobs)));
-    TRY_STATUS(hash_files(repo, files, mode, Insert::no, resolve_jobs(jobs), "Checking " + repo.rel_to_cwd(out_abs)));
+    TRY_STATUS(hash_files(repo, out_abs, files, mode, Insert::no, resolve_jobs(jobs), "Checking " + repo.rel_to_cwd(out_abs)));
     for (auto& f : files) ws.emplace(f.relpath, std::move(f));
   } else if (wst) {
     // A file where a directory should be.
@@ -123,12 +123,12 @@ Expected<Plan> plan_output(Repository& repo, const OutputEntry& o, const std::st
     object::ObjectId id{e.md5, o.id.name};
     auto it = ws.find(e.relpath);
     if (it != ws.end()) {
-      if (it->second.md5 == e.md5) {
+      if (it->second.md5_hex() == e.md5) {
         if (relink == Relink::no) continue;
         // As DVC, --relink leaves executable files of a directory alone (a link to the 0444
         // object would drop their execute bit).
         if (it->second.st.is_exec()) continue;
-      } else if (!content_in_cache(repo, it->second.md5)) {
+      } else if (!content_in_cache(repo, it->second.md5_hex())) {
         plan.unsaved.push_back(abs);
       }
       plan.actions.push_back({Action::link, abs, id, k_unknown_size, false, true});
@@ -138,8 +138,9 @@ Expected<Plan> plan_output(Repository& repo, const OutputEntry& o, const std::st
   }
   for (const auto& [rel, f] : ws) {
     if (wanted.count(rel)) continue;
-    if (!content_in_cache(repo, f.md5)) plan.unsaved.push_back(f.abspath);
-    plan.actions.push_back({Action::remove, f.abspath, {}, 0, false, true});
+    const std::string abspath = abspath_of(out_abs, f);
+    if (!content_in_cache(repo, f.md5_hex())) plan.unsaved.push_back(abspath);
+    plan.actions.push_back({Action::remove, abspath, {}, 0, false, true});
   }
   // Every object to be linked must be present before anything is written; each is
   // re-hashed when it is materialized (a corrupt one is never written).
@@ -253,7 +254,7 @@ Expected<CheckoutResult> checkout(Repository& repo, const CheckoutOptions& optio
         auto st = repo.env()->stat(a.abs, env::Follow::yes);
         if (st && *st) {
           HashMode m = a.id.name == object::HashName::md5 ? HashMode::md5 : HashMode::dos2unix;
-          repo.stat_cache().insert(cache::stat_key(**st, m), std::string(a.id.digest()));
+          if (auto d = Md5Digest::from_hex(a.id.digest())) repo.stat_cache().insert(cache::stat_key(**st, m), *d);
         }
       }
       std::lock_guard lock(mu);

@@ -73,7 +73,7 @@ Expected<Index> index_of_workspace(Repository& repo) {
         continue;
       }
       index[out_rel + "/"] = {st.id.value, true, st.id.name};
-      for (const auto& wf : st.files) index[out_rel + "/" + wf.relpath] = {wf.md5, false, st.id.name};
+      for (const auto& wf : st.files) index[out_rel + "/" + wf.relpath] = {wf.md5_hex(), false, st.id.name};
     }
   }
   return index;

@@ -605,6 +605,18 @@ bool IgnoreRules::is_ignored(std::string_view relpath, bool is_dir) const {
   return set_ignores(*set, relpath, is_dir);
 }
 
+bool IgnoreRules::FileMatcher::ignores(std::string_view relpath) const {
+  return !relpath.empty() && set_ignores(*m_set, relpath, false);
+}
+
+IgnoreRules::FileMatcher IgnoreRules::file_matcher(std::string_view dir_relpath) const {
+  (void)load_dir(dir_relpath);  // records its own errors, as is_ignored's slow path
+  FileMatcher m;
+  std::shared_lock lock(m_mutex);
+  m.m_set = set_for_dir_locked(dir_relpath);
+  return m;
+}
+
 Status IgnoreRules::add_patterns(std::string_view dir_relpath, const std::vector<std::string>& lines,
                                  std::string_view source) {
   std::unique_lock lock(m_mutex);

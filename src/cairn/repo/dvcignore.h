@@ -57,6 +57,19 @@ class IgnoreRules {
   // True when DVC would skip this path while walking the workspace.
   bool is_ignored(std::string_view relpath, bool is_dir) const;
 
+  // The rules for the files directly inside one directory, fetched once: for a file
+  // `relpath` in `dir_relpath`, ignores(relpath) == is_ignored(relpath, false), without a lock
+  // or a lookup per call (the walk's hot path). Directories still go through is_ignored().
+  class FileMatcher {
+   public:
+    bool ignores(std::string_view relpath) const;
+
+   private:
+    friend class IgnoreRules;
+    std::shared_ptr<const ignore_detail::PatternSet> m_set;
+  };
+  FileMatcher file_matcher(std::string_view dir_relpath) const;
+
   // Loads the `.dvcignore` files of dir_relpath and its ancestors now; returns any error.
   Status load_dir(std::string_view dir_relpath) const;
 

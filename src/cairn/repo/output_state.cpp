@@ -1,7 +1,10 @@
 #include "cairn/repo/output_state.h"
 
+#include <chrono>
+
 #include "cairn/util/counters.h"
 #include "cairn/util/thread_pool.h"
+#include "cairn/util/trace.h"
 
 namespace cairn::repo {
 
@@ -12,7 +15,7 @@ std::size_t resolve_jobs(std::size_t jobs) {
 }
 
 Expected<OutputState> compute_output_state(Repository& repo, const std::string& abs_path, HashMode mode,
-                                           Insert insert, std::size_t jobs) {
+                                           Insert insert, std::size_t jobs, FileHashes file_hashes) {
   jobs = resolve_jobs(jobs);
   OutputState out;
   ASSIGN_OR_RETURN(auto st, repo.env()->stat(abs_path, env::Follow::yes));
@@ -21,28 +24,59 @@ Expected<OutputState> compute_output_state(Repository& repo, const std::string& 
   const auto hname = mode == HashMode::md5 ? object::HashName::md5 : object::HashName::md5_dos2unix;
   if (st->type == env::FileType::directory) {
     out.is_dir = true;
-    ASSIGN_OR_RETURN(out.files, walk_dir(repo, abs_path, jobs));
-    TRY_STATUS(hash_files(repo, out.files, mode, insert, jobs, "Hashing " + repo.rel_to_cwd(abs_path)));
-    object::Tree tree = tree_of(out.files);
-    std::string bytes = tree.serialize();
-    out.id = object::ObjectId{md5_hex(bytes) + ".dir", hname};
+    {
+      TraceSpan t("walk");
+      ASSIGN_OR_RETURN(out.files, walk_dir(repo, abs_path, jobs));
+    }
+    // An unchanged tree (same walk fingerprint) is answered from the tree memo.
+    const bool use_memo = insert == Insert::no && file_hashes == FileHashes::not_needed;
+    const std::string memo_key = (mode == HashMode::md5 ? "md5:" : "dos2unix:") + abs_path;
+    std::int64_t newest_mtime = 0;
+    Md5Digest fingerprint;
+    if (use_memo) {
+      TraceSpan t("fingerprint");
+      fingerprint = walk_fingerprint(out.files, mode, newest_mtime);
+      if (auto hit = repo.tree_memo().lookup(memo_key, fingerprint)) {
+        out.id = object::ObjectId{hit->dir_md5, hname};
+        out.size = hit->size;
+        out.nfiles = hit->nfiles;
+        return out;
+      }
+    }
+    {
+      TraceSpan t("hash");
+      TRY_STATUS(hash_files(repo, abs_path, out.files, mode, insert, jobs, "Hashing " + repo.rel_to_cwd(abs_path)));
+    }
+    {
+      TraceSpan t("manifest");
+      if (insert == Insert::yes) {
+        std::string bytes = manifest_bytes(out.files);
+        out.id = object::ObjectId{md5_hex(bytes) + ".dir", hname};
+        ASSIGN_OR_RETURN(bool present, repo.store().exists(out.id));
+        if (!present) {
+          TRY_STATUS(repo.store().put_bytes(out.id, bytes));
+          counters().objects_added++;
+        }
+      } else {
+        out.id = object::ObjectId{manifest_md5(out.files) + ".dir", hname};
+      }
+    }
     for (const auto& f : out.files) out.size += f.st.size;
     out.nfiles = out.files.size();
-    if (insert == Insert::yes) {
-      ASSIGN_OR_RETURN(bool present, repo.store().exists(out.id));
-      if (!present) {
-        TRY_STATUS(repo.store().put_bytes(out.id, bytes));
-        counters().objects_added++;
-      }
+    if (use_memo) {
+      const auto now_ns =
+          std::chrono::duration_cast<std::chrono::nanoseconds>(repo.env()->now().time_since_epoch()).count();
+      if (newest_mtime + cache::TreeMemo::k_racy_ns < now_ns)
+        repo.tree_memo().insert(memo_key, fingerprint, {out.id.value, out.size, *out.nfiles});
     }
     return out;
   }
   if (st->type != env::FileType::regular)
     return make_error(ErrorCode::invalid_input, repo.rel_to_cwd(abs_path) + " is not a regular file or directory");
-  std::vector<WorkspaceFile> one{WorkspaceFile{"", abs_path, *st, {}}};
+  std::vector<WorkspaceFile> one{WorkspaceFile{"", *st, {}}};
   counters().files_walked++;
-  TRY_STATUS(hash_files(repo, one, mode, insert, 1, "Hashing"));
-  out.id = object::ObjectId{one[0].md5, hname};
+  TRY_STATUS(hash_files(repo, abs_path, one, mode, insert, 1, "Hashing"));
+  out.id = object::ObjectId{one[0].md5.hex(), hname};
   out.size = st->size;
   out.isexec = st->is_exec();
   return out;
@@ -58,6 +92,12 @@ Expected<bool> output_in_cache(Repository& repo, const object::ObjectId& id) {
     }
     return *v;
   }
+  TraceSpan t("in_cache");
+  // Known complete at an unchanged cache fingerprint: no listing (cache/presence_memo.h).
+  auto& memo = repo.presence_memo();
+  const auto now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(repo.env()->now().time_since_epoch()).count();
+  ASSIGN_OR_RETURN(auto fp, memo.fingerprint(store, id.name, now_ns));
+  if (fp && memo.contains(id, *fp)) return true;
   auto tree = store.read_tree(id);
   if (!tree) {
     if (tree.error().code() == ErrorCode::not_found || tree.error().code() == ErrorCode::corrupt) return false;
@@ -70,6 +110,7 @@ Expected<bool> output_in_cache(Repository& repo, const object::ObjectId& id) {
   ids.reserve(tree->entries().size());
   for (const auto& e : tree->entries()) ids.push_back(object::ObjectId{e.md5, id.name});
   ASSIGN_OR_RETURN(auto missing, store.missing_of(ids, resolve_jobs(0)));
+  if (missing.empty() && fp) memo.insert(id, *fp);
   return missing.empty();
 }
 

@@ -22,8 +22,14 @@ struct OutputState {
   std::vector<WorkspaceFile> files;  // directories: the walked files with their md5
 };
 
+// Whether the caller needs the md5 of each file of a directory (OutputState::files[i].md5).
+// FileHashes::not_needed lets an unchanged tree be answered from cache::TreeMemo (files then
+// carry no md5).
+enum class FileHashes { needed, not_needed };
+
 Expected<OutputState> compute_output_state(Repository& repo, const std::string& abs_path, HashMode mode,
-                                           Insert insert, std::size_t jobs);
+                                           Insert insert, std::size_t jobs,
+                                           FileHashes file_hashes = FileHashes::needed);
 
 // Whether every object of a recorded output is present and intact in the cache (DVC's
 // changed_cache: the `.dir`, then each file; 0444 objects are trusted).

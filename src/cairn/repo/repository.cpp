@@ -1,5 +1,7 @@
 #include "cairn/repo/repository.h"
 
+#include "cairn/util/trace.h"
+
 #include <algorithm>
 #include <thread>
 #include <unordered_set>
@@ -23,7 +25,6 @@ Expected<std::unique_ptr<Repository>> Repository::open(env::Env* env, const std:
   if (cache_dir.empty()) cache_dir = r->m_dvc_dir + "/cache";
   r->m_store = std::make_unique<cache::ObjectStore>(env, cache_dir);
   r->m_stat_cache = std::make_unique<cache::StatCache>(env, r->cairn_state_dir() + "/statcache");
-  r->m_stat_cache->load();
   r->m_ignore = std::make_unique<IgnoreRules>(env, r->m_root);
   TRY_STATUS(r->m_ignore->load_dir(""));
   auto no_scm = r->m_config->get("core", "no_scm");
@@ -104,7 +105,33 @@ Expected<std::vector<std::string>> Repository::collect_dvc_files() {
 
 void Repository::flush_state() {
   auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(m_env->now().time_since_epoch()).count();
-  (void)m_stat_cache->save(now);
+  (void)m_stat_cache->save(now);  // a no-op unless something was inserted
+  if (m_presence) (void)m_presence->save();
+  if (m_trees) (void)m_trees->save();
+}
+
+cache::StatCache& Repository::stat_cache() {
+  std::call_once(m_stat_cache_once, [this] {
+    TraceSpan t("statcache_load");
+    m_stat_cache->load();
+  });
+  return *m_stat_cache;
+}
+
+cache::TreeMemo& Repository::tree_memo() {
+  if (!m_trees) {
+    m_trees = std::make_unique<cache::TreeMemo>(m_env, cairn_state_dir() + "/trees");
+    m_trees->load();
+  }
+  return *m_trees;
+}
+
+cache::PresenceMemo& Repository::presence_memo() {
+  if (!m_presence) {
+    m_presence = std::make_unique<cache::PresenceMemo>(m_env, cairn_state_dir() + "/presence");
+    m_presence->load();
+  }
+  return *m_presence;
 }
 
 }  // namespace cairn::repo

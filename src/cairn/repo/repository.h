@@ -8,13 +8,16 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "cairn/cache/link.h"
 #include "cairn/cache/object_store.h"
+#include "cairn/cache/presence_memo.h"
 #include "cairn/cache/stat_cache.h"
+#include "cairn/cache/tree_memo.h"
 #include "cairn/env/env.h"
 #include "cairn/repo/config.h"
 #include "cairn/repo/dvcignore.h"
@@ -33,7 +36,11 @@ class Repository {
   const std::string& cwd() const { return m_cwd; }
   const Config& config() const { return *m_config; }
   cache::ObjectStore& store() { return *m_store; }
-  cache::StatCache& stat_cache() { return *m_stat_cache; }
+  // Loaded on first use (thread-safe).
+  cache::StatCache& stat_cache();
+  // Loaded on first use.
+  cache::PresenceMemo& presence_memo();
+  cache::TreeMemo& tree_memo();
   const IgnoreRules& ignore() const { return *m_ignore; }
   Scm scm() const { return m_scm; }
   std::string tmp_dir() const { return m_dvc_dir + "/tmp"; }
@@ -55,7 +62,8 @@ class Repository {
   // Every `.dvc` file in the workspace (honouring .dvcignore), sorted, as absolute paths.
   Expected<std::vector<std::string>> collect_dvc_files();
 
-  // Saves the stat cache if it changed (errors are ignored: it is only a cache).
+  // Saves the stat cache and presence memo if they changed (errors are ignored: they are
+  // only caches).
   void flush_state();
 
  private:
@@ -66,6 +74,9 @@ class Repository {
   std::unique_ptr<Config> m_config;
   std::unique_ptr<cache::ObjectStore> m_store;
   std::unique_ptr<cache::StatCache> m_stat_cache;
+  std::once_flag m_stat_cache_once;
+  std::unique_ptr<cache::PresenceMemo> m_presence;
+  std::unique_ptr<cache::TreeMemo> m_trees;
   std::unique_ptr<IgnoreRules> m_ignore;
   Scm m_scm = Scm::git;
 };

@@ -20,6 +20,49 @@ Md5::~Md5() { EVP_MD_CTX_free(m_impl->ctx); }
 
 void Md5::update(std::string_view data) { EVP_DigestUpdate(m_impl->ctx, data.data(), data.size()); }
 
+Md5Digest Md5::digest() {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(m_impl->ctx, digest, &len);
+  EVP_DigestInit_ex(m_impl->ctx, EVP_md5(), nullptr);
+  Md5Digest d;
+  std::memcpy(d.bytes.data(), digest, 16);
+  return d;
+}
+
+std::string Md5Digest::hex() const {
+  std::string out;
+  out.reserve(32);
+  append_hex(out);
+  return out;
+}
+
+void Md5Digest::append_hex(std::string& out) const {
+  static const char* k_hex = "0123456789abcdef";
+  char buf[32];
+  for (int i = 0; i < 16; ++i) {
+    buf[2 * i] = k_hex[bytes[i] >> 4];
+    buf[2 * i + 1] = k_hex[bytes[i] & 15];
+  }
+  out.append(buf, 32);
+}
+
+std::optional<Md5Digest> Md5Digest::from_hex(std::string_view hex) {
+  if (hex.size() != 32) return std::nullopt;
+  auto val = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  Md5Digest d;
+  for (int i = 0; i < 16; ++i) {
+    int hi = val(hex[2 * i]), lo = val(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    d.bytes[i] = static_cast<unsigned char>(hi * 16 + lo);
+  }
+  return d;
+}
+
 std::string Md5::hex_digest() {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;

@@ -10,6 +10,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -18,6 +19,17 @@
 namespace cairn {
 
 enum class HashMode { md5, dos2unix };
+
+// A binary MD5 digest (16 bytes), for holding many of them compactly.
+struct Md5Digest {
+  std::array<unsigned char, 16> bytes{};
+  // 32-char lowercase hex.
+  std::string hex() const;
+  void append_hex(std::string& out) const;
+  // nullopt unless `hex` is 32 lowercase hex chars.
+  static std::optional<Md5Digest> from_hex(std::string_view hex);
+  friend bool operator==(const Md5Digest&, const Md5Digest&) = default;
+};
 
 class Md5 {
  public:
@@ -28,6 +40,8 @@ class Md5 {
   void update(std::string_view data);
   // Finishes and returns the 32-char lowercase hex digest. The hasher is reset afterwards.
   std::string hex_digest();
+  // Finishes and returns the binary digest. The hasher is reset afterwards.
+  Md5Digest digest();
 
  private:
   struct Impl;

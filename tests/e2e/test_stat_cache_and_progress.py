@@ -88,3 +88,44 @@ def test_autostage_stages_instead_of_hinting(repo_cairn):
     staged = set(subprocess.run(["git", "diff", "--cached", "--name-only"], cwd=s.path, env=s.tool.env,
                                 capture_output=True, text=True, check=True).stdout.split())
     assert {"data.dvc", ".gitignore"} <= staged, staged
+
+
+def test_unchanged_tree_is_answered_from_the_memos(repo_cairn, tmp_path):
+    """An unchanged tree costs one stat per file: no stat-cache lookups, no manifest hashing,
+    no cache listing (tree and presence memos). Every change still shows."""
+    s = repo_cairn
+    n = _nfiles(s.path / "data")
+    s.ok("add", "data")
+    time.sleep(0.05)  # past the racy window of the memos
+    _counters(s, tmp_path, "status")  # records the memos
+    c = _counters(s, tmp_path, "status")
+    assert c["tree_memo_hits"] == 1 and c["presence_memo_hits"] == 1, c
+    assert c["stat_cache_hits"] == 0 and c["files_hashed"] == 0 and c["files_walked"] == n, c
+    assert s.run("status", "--json").stdout.strip() == "{}"
+
+    # Same content, new mtime: the memo misses, one file is re-read, still up to date.
+    victim = next(p for p in sorted((s.path / "data").rglob("*")) if p.is_file() and p.stat().st_size > 0)
+    os.utime(victim, ns=(time.time_ns(), time.time_ns() + 1_000_000_000))
+    c = _counters(s, tmp_path, "status")
+    assert c["tree_memo_hits"] == 0 and c["files_hashed"] == 1, c
+    assert s.run("status", "--json").stdout.strip() == "{}"
+
+    # Same size, different bytes: modified.
+    data = bytearray(victim.read_bytes())
+    data[0] ^= 0xFF
+    victim.write_bytes(bytes(data))
+    time.sleep(0.05)
+    r = s.run("status", "--json")
+    assert json.loads(r.stdout) == {"data.dvc": [{"changed outs": {"data": "modified"}}]}
+    data[0] ^= 0xFF
+    victim.write_bytes(bytes(data))
+    time.sleep(0.05)
+    assert s.run("status", "--json").stdout.strip() == "{}"
+    c = _counters(s, tmp_path, "status")
+    assert c["presence_memo_hits"] == 1, c
+
+    # An object removed from the cache (another tool's gc, a manual rm): not in cache.
+    objects = sorted(p for p in (s.path / ".dvc/cache/files/md5").rglob("*") if p.is_file() and not p.name.endswith(".dir"))
+    objects[len(objects) // 2].unlink()
+    r = s.run("status", "--json")
+    assert json.loads(r.stdout) == {"data.dvc": [{"changed outs": {"data": "not in cache"}}]}

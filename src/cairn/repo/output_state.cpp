@@ -40,6 +40,7 @@ Expected<OutputState> compute_output_state(Repository& repo, const std::string& 
         out.id = object::ObjectId{hit->dir_md5, hname};
         out.size = hit->size;
         out.nfiles = hit->nfiles;
+        counters().tree_memo_hits++;
         return out;
       }
     }
@@ -97,7 +98,10 @@ Expected<bool> output_in_cache(Repository& repo, const object::ObjectId& id) {
   auto& memo = repo.presence_memo();
   const auto now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(repo.env()->now().time_since_epoch()).count();
   ASSIGN_OR_RETURN(auto fp, memo.fingerprint(store, id.name, now_ns));
-  if (fp && memo.contains(id, *fp)) return true;
+  if (fp && memo.contains(id, *fp)) {
+    counters().presence_memo_hits++;
+    return true;
+  }
   auto tree = store.read_tree(id);
   if (!tree) {
     if (tree.error().code() == ErrorCode::not_found || tree.error().code() == ErrorCode::corrupt) return false;

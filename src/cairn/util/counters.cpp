@@ -11,7 +11,8 @@ std::string Counters::to_json() const {
          f("objects_added", objects_added) + ", " + f("files_linked", files_linked) + ", " +
          f("objects_removed", objects_removed) + ", " + f("objects_uploaded", objects_uploaded) + ", " +
          f("bytes_uploaded", bytes_uploaded) + ", " + f("objects_downloaded", objects_downloaded) + ", " +
-         f("bytes_downloaded", bytes_downloaded) + ", " + f("retries", retries) + "}";
+         f("bytes_downloaded", bytes_downloaded) + ", " + f("retries", retries) + ", " +
+         f("tree_memo_hits", tree_memo_hits) + ", " + f("presence_memo_hits", presence_memo_hits) + "}";
 }
 
 Counters& counters() {

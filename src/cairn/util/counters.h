@@ -18,6 +18,9 @@ struct Counters {
   std::atomic<std::uint64_t> objects_added{0};
   std::atomic<std::uint64_t> files_linked{0};
   std::atomic<std::uint64_t> objects_removed{0};
+  // Whole-directory answers from the state memos (cache/tree_memo.h, cache/presence_memo.h).
+  std::atomic<std::uint64_t> tree_memo_hits{0};
+  std::atomic<std::uint64_t> presence_memo_hits{0};
   // Remote transfers (remote/counting_remote.h, remote/retry_remote.h): successful uploads
   // and downloads, and calls retried after a transient error.
   std::atomic<std::uint64_t> objects_uploaded{0};

@@ -19,5 +19,6 @@ void register_remove(CLI::App& app, CliContext& ctx);
 void register_ls(CLI::App& app, CliContext& ctx);
 void register_config(CLI::App& app, CliContext& ctx);
 void register_cache(CLI::App& app, CliContext& ctx);
+void register_remote(CLI::App& app, CliContext& ctx);
 
 }  // namespace cairn::cli

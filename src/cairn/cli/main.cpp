@@ -55,6 +55,7 @@ int main(int argc, char** argv) {
   register_ls(app, ctx);
   register_config(app, ctx);
   register_cache(app, ctx);
+  register_remote(app, ctx);
 
   try {
     app.parse(argc, argv);

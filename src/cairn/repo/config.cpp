@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 
+#include "cairn/repo/remote_config.h"
 #include "cairn/util/path.h"
 
 namespace cairn::repo {
@@ -378,25 +379,30 @@ Status Config::check_level(ConfigLevel level) const {
 }
 
 Status Config::validate_merged(const std::vector<const IniFile*>& files) {
-  // Remotes come first in DVC's merged dict; each needs a url (ByUrl: "expected 'url'").
-  std::vector<std::pair<std::string, bool>> remotes;
+  // Remotes come first in DVC's merged dict, merged key by key in first-seen order; each is
+  // checked by its URL scheme (remote_config.h).
+  std::vector<std::pair<std::string, std::vector<std::pair<std::string, IniValue>>>> remotes;
   for (const IniFile* f : files) {
     for (const auto& s : f->sections()) {
       if (s.kind != "remote") continue;
       auto it = remotes.begin();
       while (it != remotes.end() && it->first != s.name) ++it;
       if (it == remotes.end()) {
-        remotes.emplace_back(s.name, false);
+        remotes.push_back({s.name, {}});
         it = remotes.end() - 1;
       }
-      if (s.find("url")) it->second = true;
+      for (const auto& [k, v] : s.entries) {
+        auto e = it->second.begin();
+        while (e != it->second.end() && e->first != k) ++e;
+        if (e == it->second.end()) {
+          it->second.emplace_back(k, v);
+        } else {
+          e->second = v;
+        }
+      }
     }
   }
-  for (const auto& [name, has_url] : remotes) {
-    if (!has_url) {
-      return invalid("expected 'url' for dictionary value @ data['remote'][" + key_repr(name) + "]");
-    }
-  }
+  for (const auto& [name, entries] : remotes) TRY_STATUS(validate_remote_section(name, entries));
   // Merge core and cache key by key, remembering first-seen order.
   std::vector<std::pair<std::string, std::vector<std::pair<std::string, IniValue>>>> merged;
   for (const IniFile* f : files) {
@@ -454,8 +460,20 @@ Status Config::save(ConfigLevel level, IniFile ini, const std::string& cwd,
   ASSIGN_OR_RETURN(std::string bytes, ini.dump());
   TRY_STATUS(m_env->make_dirs(conf_dir));
   TRY_STATUS(m_env->write_file_atomic(file, bytes));
-  m_levels[index(level)].ini = std::move(ini);
-  return ok();
+  // DVC's edit() ends with load(validate=True): every level, fresh from disk.
+  ASSIGN_OR_RETURN(Config fresh, Config::load(m_env, m_dvc_dir, /*validate=*/false, m_dirs));
+  *this = std::move(fresh);
+  return validate();
+}
+
+Status Config::write(ConfigLevel level, IniFile ini, const std::string& cwd,
+                     std::optional<std::pair<std::string, std::string>> new_path_key) {
+  TRY_STATUS(check_level(level));
+  return save(level, std::move(ini), cwd, std::move(new_path_key));
+}
+
+bool Config::is_path_key(const IniSection& section, std::string_view key) {
+  return repo::is_path_key(section, key);
 }
 
 Status Config::set(ConfigLevel level, std::string_view section, std::string_view key, std::string_view value,

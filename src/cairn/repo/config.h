@@ -15,10 +15,11 @@
 //  - set()/unset() rewrite one level's file atomically with DVC's bytes: they re-save every
 //    path key of that level relative to the file's directory (as DVC's Config.edit does), a
 //    new relative path value is taken relative to `cwd`, and the merged config is validated
-//    first: core/cache keys and values, and every remote must have a url (DVC's schema
-//    messages, e.g. "extra keys not allowed @ data['core']['foo']"). Values are stored as
-//    given (`TRUE` stays `TRUE`); get_bool() normalizes like DVC's schema (true/false,
-//    case-insensitive).
+//    first: core/cache keys and values, and every remote's url and options by its URL
+//    scheme (DVC's schema messages, e.g. "extra keys not allowed @ data['core']['foo']");
+//    after writing, all levels are reloaded and validated again, like DVC's edit(). Values
+//    are stored as given (`TRUE` stays `TRUE`); get_bool() normalizes like DVC's schema
+//    (true/false, case-insensitive).
 //  - Errors: ErrorCode::invalid_input for malformed files and schema violations, not_found
 //    for a missing option on unset; messages start with "config file error: " like DVC's
 //    ConfigError (the CLI prints "configuration error - " in front).
@@ -93,8 +94,21 @@ class Config {
   // Removes section.key at a level (not_found with DVC's message when absent) and writes it.
   Status unset(ConfigLevel level, std::string_view section, std::string_view key);
 
-  // Validates the merged core and cache sections like DVC's schema.
+  // Writes a whole level like one DVC `Config.edit(level)` (what set()/unset() do for one
+  // key): path keys are re-saved relative to the file's directory (new_path_key, given as
+  // (section full name, key), is a value from the command line, relative to `cwd`), the
+  // levels up to this one are validated, the file is written, then every level is reloaded
+  // from disk and validated (so an invalid higher level fails after the write, as in DVC).
+  Status write(ConfigLevel level, IniFile ini, const std::string& cwd,
+               std::optional<std::pair<std::string, std::string>> new_path_key = std::nullopt);
+
+  // Validates the merged core and cache sections and every remote (remote_config.h) like
+  // DVC's schema.
   Status validate() const;
+
+  // Whether `key` of `section` holds a path (cache.dir; remote url, credentialpath, ...;
+  // machine startup_script, setup_script).
+  static bool is_path_key(const IniSection& section, std::string_view key);
 
   // "remote \"name\"".
   static std::string remote_section(std::string_view name) { return "remote \"" + std::string(name) + "\""; }

@@ -349,3 +349,14 @@ def test_help_for_every_subcommand(cairn, tmp_path):
     r = cairn.run("remote", "--help", cwd=tmp_path, ok=True)
     for sub in ("add", "modify", "list", "remove", "rename", "default"):
         assert sub in r.stdout
+
+
+@pytest.mark.cairn_only
+def test_list_never_prints_a_password_in_a_url(rt):
+    """DVC prints URLs verbatim; cairn redacts credentials embedded in them (and nothing else)."""
+    s = rt.a
+    s.ok("remote", "add", "-d", "web", "https://alice:s3cr3t-pw@example.org/data")
+    r = s.ok("remote", "list", extra_env=WIDE)
+    assert "s3cr3t-pw" not in r.stdout + r.stderr
+    assert "example.org/data" in r.stdout and "web" in r.stdout
+    assert "s3cr3t-pw" in (s.path / ".dvc" / "config").read_text()  # the config itself is untouched

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "cairn/cli/commands.h"
+#include "cairn/remote/remote.h"
 #include "cairn/env/env.h"
 #include "cairn/repo/config.h"
 #include "cairn/repo/remote_config.h"
@@ -269,7 +270,8 @@ void run_list(CliContext& ctx, const RemoteOpts& o) {
   auto list = repo::list_remotes(*config, o.levels.level());
   if (!list) return fail(ctx, list.error());
   for (const auto& e : list->entries) {
-    rich_line(ctx, e.name + "\t" + e.url + (e.is_default ? "\t(default)" : ""), e.is_default);
+    // Unlike DVC, a password embedded in a URL is never printed (credentials stay out of output).
+    rich_line(ctx, e.name + "\t" + remote::redact_url(e.url) + (e.is_default ? "\t(default)" : ""), e.is_default);
   }
   std::fflush(stdout);
   if (list->error) fail(ctx, *list->error);

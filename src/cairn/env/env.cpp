@@ -24,6 +24,15 @@ Expected<std::string> Env::read_file(const std::string& path) {
   return out;
 }
 
+Expected<Env::Contents> Env::read_file_with_stat(const std::string& path, std::uint64_t /*size_hint*/) {
+  Contents c;
+  ASSIGN_OR_RETURN(c.data, read_file(path));
+  ASSIGN_OR_RETURN(auto st, stat(path, Follow::yes));
+  if (!st) return make_error(ErrorCode::not_found, path + " disappeared while reading");
+  c.after = *st;
+  return c;
+}
+
 Expected<bool> Env::exists(const std::string& path) {
   ASSIGN_OR_RETURN(auto st, stat(path, Follow::no));
   return st.has_value();

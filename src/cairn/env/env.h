@@ -122,6 +122,15 @@ class Env {
   // A crash point: FaultEnv may terminate the process here ("kill -9 between steps").
   virtual void crash_point(std::string_view name) {}
 
+  // Reads a whole (small) file expected to be about `size_hint` bytes and returns its bytes
+  // with the stat of the open file after reading (to check it did not change meanwhile). The
+  // default is read_file + stat; PosixEnv reads in one call and uses fstat.
+  struct Contents {
+    std::string data;
+    FileStat after;
+  };
+  virtual Expected<Contents> read_file_with_stat(const std::string& path, std::uint64_t size_hint);
+
   // ---- helpers built on the primitives (not virtual) ----
   Expected<std::string> read_file(const std::string& path);
   Expected<bool> exists(const std::string& path);

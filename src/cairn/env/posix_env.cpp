@@ -135,6 +135,60 @@ FileStat file_stat_of(const struct stat& st) {
 }
 }  // namespace
 
+Expected<Env::Contents> PosixEnv::read_file_with_stat(const std::string& path, std::uint64_t size_hint) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return errno_error(errno, "opening " + path);
+  Contents c;
+  // One read of size_hint + 1 bytes: a regular file returns fewer only at end of file, so a
+  // short read proves EOF without a second call.
+  std::size_t cap = static_cast<std::size_t>(size_hint) + 1;
+  c.data.resize(cap);
+  std::size_t len = 0;
+  while (true) {
+    ssize_t n = ::read(fd, c.data.data() + len, cap - len);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int err = errno;
+      ::close(fd);
+      return errno_error(err, "reading " + path);
+    }
+    len += static_cast<std::size_t>(n);
+    if (n == 0 || len < cap) break;
+    cap *= 2;  // the file grew: keep reading
+    c.data.resize(cap);
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    int err = errno;
+    ::close(fd);
+    return errno_error(err, "stat " + path);
+  }
+  if (static_cast<std::uint64_t>(st.st_size) > len) {
+    // A short read before the end (never expected for regular files): read to EOF plainly.
+    while (true) {
+      if (len == c.data.size()) c.data.resize(c.data.size() * 2 + 65536);
+      ssize_t n = ::read(fd, c.data.data() + len, c.data.size() - len);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        int err = errno;
+        ::close(fd);
+        return errno_error(err, "reading " + path);
+      }
+      if (n == 0) break;
+      len += static_cast<std::size_t>(n);
+    }
+    if (::fstat(fd, &st) != 0) {
+      int err = errno;
+      ::close(fd);
+      return errno_error(err, "stat " + path);
+    }
+  }
+  c.data.resize(len);
+  ::close(fd);
+  c.after = file_stat_of(st);
+  return c;
+}
+
 Expected<std::vector<DirEntryStat>> PosixEnv::list_dir_stat(const std::string& path) {
   DIR* d = ::opendir(path.c_str());
   if (!d) return errno_error(errno, "listing " + path);

@@ -10,6 +10,7 @@ class PosixEnv : public Env {
   Expected<std::optional<FileStat>> stat(const std::string& path, Follow follow) override;
   Expected<std::vector<DirEntry>> list_dir(const std::string& path) override;
   Expected<std::vector<DirEntryStat>> list_dir_stat(const std::string& path) override;
+  Expected<Contents> read_file_with_stat(const std::string& path, std::uint64_t size_hint) override;
   Expected<std::unique_ptr<ReadableFile>> open_read(const std::string& path) override;
   Expected<std::unique_ptr<MappedFile>> map_read(const std::string& path) override;
   Expected<bool> publish_new(const std::string& path, std::string_view data, std::uint32_t mode) override;

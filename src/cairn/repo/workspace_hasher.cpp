@@ -148,16 +148,20 @@ Status hash_files(Repository& repo, const std::string& dir_abs, std::vector<Work
       return;
     }
     if (insert == Insert::yes && f.st.size <= k_in_memory_limit) {
-      auto data = env->read_file(abspath);
-      if (!data) return fail(data.error());
-      const std::string hex = hash_bytes(*data, mode);
+      // One open, one read, one fstat: the stat after reading comes from the open file.
+      auto contents = env->read_file_with_stat(abspath, f.st.size);
+      if (!contents) return fail(contents.error());
+      const std::string hex = hash_bytes(contents->data, mode);
       f.md5 = *Md5Digest::from_hex(hex);
       counters().files_hashed++;
-      counters().bytes_hashed += data->size();
+      counters().bytes_hashed += contents->data.size();
       object::ObjectId id{hex, hname};
-      auto added = store.put_bytes(id, *data);
+      auto added = store.put_bytes(id, contents->data);
       if (!added) return fail(added.error().with_context("adding " + abspath));
       if (*added) counters().objects_added++;
+      if (cache::stat_key(contents->after, mode) == key) sc.insert(key, f.md5);
+      progress.advance(1, f.st.size);
+      return;
     } else if (insert == Insert::yes) {
       // Large file: one pass that hashes while it writes the object.
       auto st = store.put_file_hashing(abspath, hname);

@@ -9,7 +9,7 @@ source "$here/versions.env"
 
 debs=(build-essential cmake ninja-build ccache pkg-config git python3 python3-venv python3-dev
       libssl-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libgit2-dev libgtest-dev
-      libcurl4-openssl-dev pybind11-dev)
+      libcurl4-openssl-dev pybind11-dev libsqlite3-dev libpq-dev postgresql)
 missing=()
 for p in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -27,6 +27,19 @@ if [ ! -x "$DVC_VENV/bin/dvc" ] || ! "$DVC_VENV/bin/dvc" --version 2>/dev/null |
   echo "install-deps: creating $DVC_VENV with dvc==$DVC_VERSION"
   rm -rf "$DVC_VENV"
   python3 -m venv "$DVC_VENV"
-  "$DVC_VENV/bin/pip" install -q --disable-pip-version-check "dvc==$DVC_VERSION"
+  "$DVC_VENV/bin/pip" install -q --disable-pip-version-check "dvc==$DVC_VERSION" "dvc-s3==$DVC_S3_VERSION"
 fi
-echo "install-deps: ok (dvc $("$DVC_VENV/bin/dvc" --version))"
+# dvc-s3 next to dvc (also added to a venv made before it was pinned); dvc itself stays pinned.
+if [ "$("$DVC_VENV/bin/python" -c 'import importlib.metadata as m; print(m.version("dvc-s3"))' 2>/dev/null)" != "$DVC_S3_VERSION" ]; then
+  echo "install-deps: installing dvc-s3==$DVC_S3_VERSION into $DVC_VENV"
+  "$DVC_VENV/bin/pip" install -q --disable-pip-version-check "dvc==$DVC_VERSION" "dvc-s3==$DVC_S3_VERSION"
+fi
+echo "install-deps: ok (dvc $("$DVC_VENV/bin/dvc" --version), dvc-s3 $DVC_S3_VERSION)"
+
+# The S3 test server: moto_server from PyPI, pinned, in its own venv (used when not on PATH).
+TOOLS_VENV="${CAIRN_TOOLS_VENV:-$HOME/.cache/cairn/tools-moto-$MOTO_VERSION}"
+if ! command -v moto_server >/dev/null 2>&1 && [ ! -x "$TOOLS_VENV/bin/moto_server" ]; then
+  echo "install-deps: creating $TOOLS_VENV with moto[server]==$MOTO_VERSION"
+  python3 -m venv "$TOOLS_VENV"
+  "$TOOLS_VENV/bin/pip" install -q --disable-pip-version-check "moto[server]==$MOTO_VERSION"
+fi

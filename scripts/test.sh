@@ -10,6 +10,8 @@ source scripts/versions.env
 export DVC_NO_ANALYTICS=1
 
 scripts/install-deps.sh || exit 1
+# moto_server for the S3 tests: from PATH, else the pinned venv install-deps made.
+export PATH="$PATH:${CAIRN_TOOLS_VENV:-$HOME/.cache/cairn/tools-moto-$MOTO_VERSION}/bin"
 scripts/build.sh || { echo "build failed"; exit 1; }
 
 status=0

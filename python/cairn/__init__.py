@@ -1,6 +1,6 @@
 """cairn: version data and models in DVC 3 repositories, fast.
 
-The public API is :class:`Repo` and the :class:`Error` hierarchy; ``cairn._core`` is the
+The public API is :class:`Repo`, :class:`Store` and the :class:`Error` hierarchy; ``cairn._core`` is the
 private compiled engine binding. The ``cairn`` command-line tool is installed alongside.
 """
 
@@ -19,10 +19,12 @@ from .errors import (
     UnavailableError,
 )
 from .repo import Repo
+from .store import Store
 
 __all__ = [
     "__version__",
     "Repo",
+    "Store",
     "Error",
     "NotFoundError",
     "InvalidInputError",

@@ -14,7 +14,7 @@ import threading
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Union
 
 from . import _core
-from .errors import InvalidInputError
+from .errors import InvalidInputError, from_code
 
 __all__ = ["Repo"]
 
@@ -36,6 +36,19 @@ def _jobs(jobs: int) -> int:
     if jobs < 0:
         raise InvalidInputError(f"jobs must be >= 0, got {jobs}")
     return jobs
+
+
+def _raise_failures(r: Dict[str, Any], method: str, result: Dict[str, Any]) -> None:
+    """Raises the first failure of a transfer (DVC raises UploadError/DownloadError)."""
+    if not r["failed"]:
+        return
+    first = r["failures"][0] if r["failures"] else {"code": "io", "oid": "", "message": ""}
+    msg = f"{r['failed']} files failed to {method}"
+    if first["oid"]:
+        msg += f"; first: '{first['oid']}': {first['message']}"
+    exc = from_code(first["code"], msg)
+    exc.result = dict(result, failures=r["failures"])  # type: ignore[attr-defined]
+    raise exc
 
 
 class Repo:
@@ -145,13 +158,31 @@ class Repo:
             r = self._core.commit(_targets(targets), bool(force), _jobs(jobs))
         return {"dvc_files": r["dvc_files"], "files_to_track": r["files_to_track"]}
 
-    def status(self, targets: Targets = None, *, jobs: int = 0) -> Dict[str, List[Dict[str, Dict[str, str]]]]:
+    def status(
+        self,
+        targets: Targets = None,
+        *,
+        jobs: int = 0,
+        cloud: bool = False,
+        remote: Optional[str] = None,
+    ) -> Dict[str, Any]:
         """Workspace versus recorded outputs, as ``dvc status --json`` prints it.
 
         ``{"data.dvc": [{"changed outs": {"data": "modified"}}]}``; states are ``deleted``,
         ``modified``, ``new`` and ``not in cache``. Unchanged files are absent, so an
         up-to-date workspace gives ``{}``.
+
+        With ``cloud=True`` (or a ``remote`` name) the cache is compared with a remote instead,
+        as ``dvc status -c --json``: ``{"data/a.txt": "new", "old.bin": "deleted"}`` where
+        ``new`` is in the cache only, ``deleted`` on the remote only and ``missing`` in
+        neither; in sync gives ``{}``.
         """
+        if cloud or remote:
+            with self._locked():
+                r = self._core.cloud_status(_targets(targets), remote or "", _jobs(jobs))
+            for d in r["unavailable_dirs"]:
+                _log.warning("missing cache files (neither in the cache nor on the remote): %s", d)
+            return {e["name"]: e["state"] for e in r["entries"]}
         with self._locked():
             r = self._core.status(_targets(targets), _jobs(jobs))
         result: Dict[str, List[Dict[str, Dict[str, str]]]] = {}
@@ -184,6 +215,77 @@ class Repo:
         for line in r["errors"]:
             _log.error("%s", line)
         return {"added": r["added"], "modified": r["modified"], "deleted": r["deleted"], "failed": r["failed"]}
+
+    def push(
+        self, targets: Targets = None, *, remote: Optional[str] = None, jobs: Optional[int] = None
+    ) -> Dict[str, Any]:
+        """Uploads the cache objects of tracked outputs the remote lacks (``dvc push``).
+
+        ``remote`` names the remote (default: each output's ``remote:`` field, else the
+        default remote); ``jobs`` the parallel transfers (default: the remote's ``jobs``
+        option, else 4 x cores). Returns ``{"pushed": n, "missing": [...]}`` where
+        ``missing`` lists objects found neither in the cache nor on the remote
+        (``"md5: <id>"``). When any object fails to upload, raises the :class:`cairn.Error`
+        of the first failure (``.result`` holds the full result with ``"failures"``).
+        """
+        with self._locked():
+            r = self._core.push(_targets(targets), remote or "", _jobs(jobs or 0))
+        result = {"pushed": r["transferred"], "missing": r["missing"]}
+        _raise_failures(r, "upload", result)
+        return result
+
+    def fetch(
+        self, targets: Targets = None, *, remote: Optional[str] = None, jobs: Optional[int] = None
+    ) -> Dict[str, Any]:
+        """Downloads into the cache the objects of tracked outputs it lacks (``dvc fetch``).
+
+        Every object is verified before it enters the cache. Returns
+        ``{"fetched": n, "missing": [...]}``; raises like :meth:`push` when a download fails.
+        """
+        with self._locked():
+            r = self._core.fetch(_targets(targets), remote or "", _jobs(jobs or 0))
+        if r["no_default_remote"]:
+            _log.warning("No remote provided and no default remote set.")
+        result = {"fetched": r["transferred"], "missing": r["missing"]}
+        _raise_failures(r, "download", result)
+        return result
+
+    def pull(
+        self,
+        targets: Targets = None,
+        *,
+        remote: Optional[str] = None,
+        jobs: Optional[int] = None,
+        force: bool = False,
+    ) -> Dict[str, Any]:
+        """:meth:`fetch` then :meth:`checkout` (``dvc pull``).
+
+        Returns DVC's structure: ``{"added": [...], "modified": [...], "deleted": [...],
+        "failed": [...], "stats": {"fetched": n, "modified": n, "added": n, "deleted": n}}``
+        (outputs relative to the Repo's directory; directories end with ``/``). Raises like
+        :meth:`fetch` when a download fails (nothing is checked out then).
+        """
+        with self._locked():
+            r = self._core.pull(_targets(targets), remote or "", _jobs(jobs or 0), bool(force))
+        f = r["fetch"]
+        if f["no_default_remote"]:
+            _log.warning("No remote provided and no default remote set.")
+        _raise_failures(f, "download", {"fetched": f["transferred"], "missing": f["missing"]})
+        c = r["checkout"]
+        for line in c["errors"]:
+            _log.error("%s", line)
+        return {
+            "added": c["added"],
+            "modified": c["modified"],
+            "deleted": c["deleted"],
+            "failed": c["failed"],
+            "stats": {
+                "fetched": f["transferred"],
+                "modified": c["files_modified"],
+                "added": c["files_added"],
+                "deleted": c["files_deleted"],
+            },
+        }
 
     def diff(self, a_rev: str = "HEAD", b_rev: Optional[str] = None) -> Dict[str, List[Dict[str, Any]]]:
         """Tracked-data changes between two Git revisions, or ``a_rev`` and the workspace.

@@ -11,4 +11,5 @@ PYBIND11_MODULE(_core, m) {
   m.attr("__version__") = CAIRN_VERSION;
   cairn::python::register_errors(m);
   cairn::python::register_repo(m);
+  cairn::python::register_store(m);
 }

@@ -1,5 +1,6 @@
 // Bindings of the repository layer (src/cairn/repo): Repository (open, lock, flush_state) and
-// the commands add, commit, status, checkout, diff, gc, remove, ls, plus init. Results come
+// the commands add, commit, status, checkout, diff, gc, remove, ls, push, fetch, pull,
+// status -c (cloud_status), plus init. Results come
 // back as dicts/lists mirroring the C++ result structs field by field; python/cairn/repo.py
 // shapes them into DVC's structures. Every engine call runs with the GIL released.
 #include <pybind11/pybind11.h>
@@ -14,9 +15,13 @@
 #include "cairn/env/env.h"
 #include "cairn/repo/add.h"
 #include "cairn/repo/checkout.h"
+#include "cairn/repo/cloud_status.h"
+#include "cairn/repo/fetch.h"
 #include "cairn/repo/diff.h"
 #include "cairn/repo/gc.h"
 #include "cairn/repo/init.h"
+#include "cairn/repo/pull.h"
+#include "cairn/repo/push.h"
 #include "cairn/repo/repository.h"
 #include "cairn/repo/status.h"
 
@@ -127,6 +132,47 @@ py::list to_py(const std::vector<repo::TrackedOutput>& v) {
   return out;
 }
 
+py::dict to_py(const repo::TransferResult& r) {
+  py::list failures;
+  for (const auto& f : r.failures) {
+    py::dict d;
+    d["oid"] = f.oid;
+    d["message"] = f.message;
+    d["code"] = std::string(error_code_name(f.code));
+    failures.append(d);
+  }
+  py::dict d;
+  d["transferred"] = r.transferred;
+  d["failed"] = r.failed;
+  d["failures"] = failures;
+  d["missing"] = py::cast(r.missing);
+  d["no_default_remote"] = r.no_default_remote;
+  return d;
+}
+
+py::dict to_py(const repo::CloudStatusResult& r) {
+  py::list entries;
+  for (const auto& e : r.entries) {
+    py::dict d;
+    d["name"] = e.name;
+    d["state"] = e.state;
+    entries.append(d);
+  }
+  py::dict d;
+  d["entries"] = entries;
+  d["unavailable_dirs"] = py::cast(r.unavailable_dirs);
+  d["tracked_files"] = r.tracked_files;
+  return d;
+}
+
+repo::TransferOptions transfer_options(Strings targets, std::string remote, std::size_t jobs) {
+  repo::TransferOptions o;
+  o.targets = std::move(targets);
+  o.remote = std::move(remote);
+  o.jobs = jobs;
+  return o;
+}
+
 repo::Force force_of(bool force) { return force ? repo::Force::yes : repo::Force::no; }
 
 }  // namespace
@@ -214,6 +260,40 @@ void register_repo(py::module_& m) {
             unwrap(without_gil([&] { return repo::remove_tracked(r, target, o); }));
           },
           py::arg("target"), py::arg("outs"))
+      .def(
+          "push",
+          [](repo::Repository& r, Strings targets, std::string remote, std::size_t jobs) {
+            auto o = transfer_options(std::move(targets), std::move(remote), jobs);
+            return to_py(unwrap(without_gil([&] { return repo::push(r, o); })));
+          },
+          py::arg("targets"), py::arg("remote"), py::arg("jobs"), "remote \"\": each output's, else core.remote.")
+      .def(
+          "fetch",
+          [](repo::Repository& r, Strings targets, std::string remote, std::size_t jobs) {
+            auto o = transfer_options(std::move(targets), std::move(remote), jobs);
+            return to_py(unwrap(without_gil([&] { return repo::fetch(r, o); })));
+          },
+          py::arg("targets"), py::arg("remote"), py::arg("jobs"))
+      .def(
+          "pull",
+          [](repo::Repository& r, Strings targets, std::string remote, std::size_t jobs, bool force) {
+            repo::PullOptions o;
+            o.transfer = transfer_options(std::move(targets), std::move(remote), jobs);
+            o.force = force_of(force);
+            auto res = unwrap(without_gil([&] { return repo::pull(r, o); }));
+            py::dict d;
+            d["fetch"] = to_py(res.fetch);
+            d["checkout"] = res.checkout ? py::object(to_py(*res.checkout)) : py::object(py::none());
+            return d;
+          },
+          py::arg("targets"), py::arg("remote"), py::arg("jobs"), py::arg("force"))
+      .def(
+          "cloud_status",
+          [](repo::Repository& r, Strings targets, std::string remote, std::size_t jobs) {
+            auto o = transfer_options(std::move(targets), std::move(remote), jobs);
+            return to_py(unwrap(without_gil([&] { return repo::cloud_status(r, o); })));
+          },
+          py::arg("targets"), py::arg("remote"), py::arg("jobs"))
       .def(
           "list_tracked",
           [](repo::Repository& r) { return to_py(unwrap(without_gil([&] { return repo::list_tracked(r); }))); });

@@ -386,3 +386,43 @@ def test_cli_installed_on_path():
     assert Path(exe).parent == Path(scripts)
     out = subprocess.run(["cairn", "--help"], env=env, capture_output=True, text=True, check=True).stdout
     assert "cairn" in out and "status" in out
+
+
+def test_push_fetch_pull_and_cloud_status(repo: cairn.Repo, tmp_path: Path):
+    ws = Path(repo.root)
+    files = {"a.txt": b"alpha\n", "sub/b.txt": b"bravo\n"}
+    for rel, data in files.items():
+        (ws / "data" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (ws / "data" / rel).write_bytes(data)
+    repo.add("data")
+    remote = tmp_path / "remote"
+    with open(ws / ".dvc" / "config", "a") as f:
+        f.write(f"[core]\n    remote = store\n['remote \"store\"']\n    url = {remote}\n")
+    repo = cairn.Repo(ws)  # the config is read when a Repo is opened
+    assert repo.status(cloud=True) == {"data": "new", "data/a.txt": "new", "data/sub/b.txt": "new"}
+    assert repo.push() == {"pushed": 3, "missing": []}
+    assert (remote / "files" / "md5" / md5(b"alpha\n")[:2] / md5(b"alpha\n")[2:]).read_bytes() == b"alpha\n"
+    assert repo.status(cloud=True) == {}
+    assert repo.status(remote="store") == {}
+    assert repo.push(jobs=2) == {"pushed": 0, "missing": []}
+
+    shutil.rmtree(ws / "data")
+    shutil.rmtree(ws / ".dvc" / "cache")
+    r = repo.pull()
+    assert r["added"] == ["data/"] and r["failed"] == []
+    assert r["stats"] == {"fetched": 3, "modified": 0, "added": 2, "deleted": 0}
+    assert (ws / "data" / "sub" / "b.txt").read_bytes() == b"bravo\n"
+    assert repo.fetch() == {"fetched": 0, "missing": []}
+
+    with pytest.raises(cairn.NotFoundError, match="remote 'nope' doesn't exist"):
+        repo.push(remote="nope")
+    # a damaged remote object is refused on download and never cached
+    obj = remote / "files" / "md5" / md5(b"bravo\n")[:2] / md5(b"bravo\n")[2:]
+    obj.chmod(0o644)
+    obj.write_bytes(b"tampered\n")
+    shutil.rmtree(ws / ".dvc" / "cache")
+    with pytest.raises(cairn.CorruptError) as e:
+        repo.fetch()
+    assert md5(b"bravo\n") in str(e.value)
+    assert e.value.result["failures"][0]["oid"] == md5(b"bravo\n")
+    assert not cache_path(repo, md5(b"bravo\n")).exists()

@@ -507,12 +507,12 @@ TEST_F(S3SettingsTest, EndpointSchemeAndAddressing) {
 TEST_F(S3SettingsTest, TlsAndTimeouts) {
   auto d = parse("s3://b");
   ASSERT_TRUE(d);
-  EXPECT_EQ(d->transport.tls_verify, s3::TlsVerify::yes);
+  EXPECT_EQ(d->transport.tls_verify, http::TlsVerify::yes);
   EXPECT_EQ(d->transport.connect_timeout_ms, 60000);
   EXPECT_EQ(d->transport.read_timeout_s, 60);
-  EXPECT_EQ(parse("s3://b", {{"ssl_verify", "False"}})->transport.tls_verify, s3::TlsVerify::no);
+  EXPECT_EQ(parse("s3://b", {{"ssl_verify", "False"}})->transport.tls_verify, http::TlsVerify::no);
   auto ca = parse("s3://b", {{"ssl_verify", "/etc/my-ca.pem"}});
-  EXPECT_EQ(ca->transport.tls_verify, s3::TlsVerify::yes);
+  EXPECT_EQ(ca->transport.tls_verify, http::TlsVerify::yes);
   EXPECT_EQ(ca->transport.ca_bundle, "/etc/my-ca.pem");
   m_env["AWS_CA_BUNDLE"] = "/env/ca.pem";
   EXPECT_EQ(parse("s3://b")->transport.ca_bundle, "/env/ca.pem");

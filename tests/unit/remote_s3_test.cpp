@@ -43,7 +43,7 @@
 #include "cairn/remote/remote.h"
 #include "cairn/remote/s3_download.h"
 #include "cairn/remote/s3_errors.h"
-#include "cairn/remote/s3_http.h"
+#include "cairn/remote/http_transport.h"
 #include "cairn/remote/s3_multipart.h"
 #include "cairn/remote/s3_remote.h"
 #include "cairn/remote/s3_settings.h"
@@ -161,10 +161,10 @@ class MotoServer {
       m_pid = -1;
       return false;
     }
-    s3::TransportOptions quick;
+    http::TransportOptions quick;
     quick.connect_timeout_ms = 1000;
     quick.read_timeout_s = 5;
-    s3::HttpTransport http(quick);
+    http::HttpTransport http(quick);
     auto deadline = Clock::now() + std::chrono::seconds(30);
     while (Clock::now() < deadline) {
       int status = 0;
@@ -173,7 +173,7 @@ class MotoServer {
         m_pid = -1;
         return false;
       }
-      s3::HttpRequest ping;
+      http::HttpRequest ping;
       ping.url = endpoint() + "/moto-api/data.json";
       auto resp = http.perform(ping);
       if (resp && resp->status == 200) return true;
@@ -204,13 +204,13 @@ std::string moto_query_api(const std::string& endpoint, const std::string& servi
   std::string payload = aws::sha256_hex(body);
   aws::AwsCredentials admin{"AKIAADMINADMINADMIN0", "admin-secret", "", "test"};
   auto sig = aws::sign_v4({"POST", "/", {}, headers, payload}, admin, "us-east-1", service, ts);
-  s3::HttpRequest req;
+  http::HttpRequest req;
   req.method = "POST";
   req.url = endpoint + "/";
   for (const auto& [k, v] : headers) req.headers.push_back(k + ": " + v);
   req.headers.push_back("authorization: " + sig.authorization);
   req.body = body;
-  s3::HttpTransport http({});
+  http::HttpTransport http({});
   auto resp = http.perform(req);
   if (!resp) return "transport error: " + resp.error().message();
   return resp->body;
@@ -266,12 +266,12 @@ std::unique_ptr<AuthMoto> start_auth_moto(std::string* error) {
              assumed.substr(0, 500);
     return nullptr;
   }
-  s3::HttpRequest reset;
+  http::HttpRequest reset;
   reset.method = "POST";
   reset.url = ep + "/moto-api/reset-auth";
   reset.headers = {"content-type: text/plain"};  // not a form: moto reads the raw body
   reset.body = "0";
-  auto resp = s3::HttpTransport({}).perform(reset);
+  auto resp = http::HttpTransport({}).perform(reset);
   if (!resp || resp->status != 200) {
     *error = "moto /moto-api/reset-auth failed: " +
              (resp ? std::to_string(resp->status) + " " + resp->body : resp.error().message());
@@ -1264,7 +1264,7 @@ TEST(S3Xml, ListObjectsV2Pages) {
 TEST(S3Errors, MappingTable) {
   auto map = [](long status, const std::string& code,
                 std::vector<std::pair<std::string, std::string>> headers = {}) {
-    s3::HttpResponse resp;
+    http::HttpResponse resp;
     resp.status = status;
     resp.headers = std::move(headers);
     if (!code.empty()) resp.body = error_xml(code, "msg");

@@ -20,5 +20,15 @@ void register_ls(CLI::App& app, CliContext& ctx);
 void register_config(CLI::App& app, CliContext& ctx);
 void register_cache(CLI::App& app, CliContext& ctx);
 void register_remote(CLI::App& app, CliContext& ctx);
+void register_stage(CLI::App& app, CliContext& ctx);
+void register_dag(CLI::App& app, CliContext& ctx);
+void register_store(CLI::App& app, CliContext& ctx);
+void register_import_url(CLI::App& app, CliContext& ctx);
+void register_update(CLI::App& app, CliContext& ctx);
+void register_push(CLI::App& app, CliContext& ctx);
+void register_fetch(CLI::App& app, CliContext& ctx);
+void register_pull(CLI::App& app, CliContext& ctx);
+void register_params(CLI::App& app, CliContext& ctx);
+void register_metrics(CLI::App& app, CliContext& ctx);
 
 }  // namespace cairn::cli

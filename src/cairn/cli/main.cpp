@@ -56,6 +56,16 @@ int main(int argc, char** argv) {
   register_config(app, ctx);
   register_cache(app, ctx);
   register_remote(app, ctx);
+  register_stage(app, ctx);
+  register_dag(app, ctx);
+  register_store(app, ctx);
+  register_import_url(app, ctx);
+  register_update(app, ctx);
+  register_push(app, ctx);
+  register_fetch(app, ctx);
+  register_pull(app, ctx);
+  register_params(app, ctx);
+  register_metrics(app, ctx);
 
   try {
     app.parse(argc, argv);

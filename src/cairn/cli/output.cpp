@@ -83,6 +83,30 @@ void add_common_flags(CLI::App* sub, CliContext& ctx) {
   sub->add_flag("-v,--verbose", ctx.verbose, "Be verbose (repeat for more; -v also prints counters).");
 }
 
+namespace {
+std::string shell_quote(const std::string& s) {
+  bool safe = !s.empty();
+  for (char c : s)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || std::string_view("@%+=:,./-_").find(c) != std::string_view::npos))
+      safe = false;
+  if (safe) return s;
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') out += "'\"'\"'";
+    else out.push_back(c);
+  }
+  return out + "'";
+}
+}  // namespace
+
+void print_track_hint(const CliContext& ctx, const std::vector<std::string>& files) {
+  if (files.empty() || ctx.quiet) return;
+  std::string cmd = "\tgit add";
+  for (const auto& f : files) cmd += " " + shell_quote(f);
+  out_line(ctx, "\nTo track the changes with git, run:\n\n" + cmd);
+  out_line(ctx, "\nTo enable auto staging, run:\n\n\tcairn config core.autostage true");
+}
+
 void prepare(const CliContext& ctx) {
   if (ctx.quiet) Progress::set_enabled(false);
 }

@@ -6,6 +6,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "cairn/cli/cli_context.h"
 #include "cairn/repo/repository.h"
@@ -17,6 +18,10 @@ std::string dumps(const nlohmann::ordered_json& value);
 
 // Replaces credentials in URLs ("scheme://user:secret@host") and key=value secrets.
 std::string redact(std::string text);
+
+// Prints DVC's "To track the changes with git, run: git add <files>" hint (nothing when quiet or
+// when `files` is empty). Paths are shell-quoted as DVC does.
+void print_track_hint(const CliContext& ctx, const std::vector<std::string>& files);
 
 // Applies global switches (quiet disables progress bars). Call first in every command.
 void prepare(const CliContext& ctx);

@@ -18,6 +18,16 @@ ByteProgress summing(const ByteProgress& outer, std::atomic<std::uint64_t>& tota
 
 }  // namespace
 
+Expected<std::optional<ObjectInfo>> CountingRemote::stat(const std::string& key) {
+  counters().remote_stats.fetch_add(1, std::memory_order_relaxed);
+  return m_inner->stat(key);
+}
+
+Status CountingRemote::list(const std::string& prefix, const ListVisitor& visit) {
+  counters().remote_lists.fetch_add(1, std::memory_order_relaxed);
+  return m_inner->list(prefix, visit);
+}
+
 Status CountingRemote::put_bytes(const std::string& key, std::string_view data) {
   TRY_STATUS(m_inner->put_bytes(key, data));
   counters().objects_uploaded.fetch_add(1, std::memory_order_relaxed);

@@ -109,7 +109,7 @@ Status LocalRemote::publish(const std::string& key, const std::function<Status(e
   }
   if (auto s = file->close(); !s) return fail(s.error());
   // Not being able to protect an object is not fatal (DVC: "funky filesystems").
-  (void)m_env->chmod(tmp, m_options.object_mode);
+  if (m_options.object_mode != 0) (void)m_env->chmod(tmp, m_options.object_mode);
   m_env->crash_point("remote.local.before_rename");
   if (auto s = m_env->rename(tmp, target); !s) return fail(s.error());
   return ok();

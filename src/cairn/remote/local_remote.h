@@ -30,7 +30,8 @@
 namespace cairn::remote {
 
 struct LocalRemoteOptions {
-  std::uint32_t object_mode = 0444;  // DVC's LocalHashFileDB.CACHE_MODE
+  // DVC's LocalHashFileDB.CACHE_MODE; 0: keep the mode files are created with (0666 & ~umask).
+  std::uint32_t object_mode = 0444;
   // fsync each object before it is renamed into place (DVC does not; neither does the cache).
   env::Durability durability = env::Durability::none;
 };

@@ -4,6 +4,7 @@
 
 #include "cairn/env/env.h"
 #include "cairn/remote/counting_remote.h"
+#include "cairn/remote/http_remote.h"
 #include "cairn/remote/limit_remote.h"
 #include "cairn/remote/local_remote.h"
 #include "cairn/remote/mem_remote.h"
@@ -93,12 +94,10 @@ Expected<std::unique_ptr<Remote>> open_backend(const RemoteSpec& spec) {
       return make_error(ErrorCode::invalid_input, "mem remote URL must be mem://<name>, got " + redact_url(spec.url));
     return std::unique_ptr<Remote>(new MemRemote(spec.url));
   }
-  if (scheme == "http" || scheme == "https")
-    return make_error(ErrorCode::invalid_input, "remote " + redact_url(spec.url) +
-                                                    ": read-only HTTP remotes are not supported yet");
+  if (scheme == "http" || scheme == "https") return open_http_remote(spec);
   return make_error(ErrorCode::invalid_input,
                     "unsupported remote URL scheme '" + scheme + "' in " + redact_url(spec.url) +
-                        " (supported: a local path, file://, s3://, mem://)");
+                        " (supported: a local path, file://, s3://, http://, https://, mem://)");
 }
 
 Expected<std::unique_ptr<Remote>> open_remote(const RemoteSpec& spec, const WrapOptions& wrap) {

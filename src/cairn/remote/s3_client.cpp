@@ -34,7 +34,7 @@ std::string S3Client::scrub(std::string message) const {
   return scrub_secrets(std::move(message), secrets);
 }
 
-Error S3Client::error_for(const HttpResponse& response, std::string_view what) const {
+Error S3Client::error_for(const http::HttpResponse& response, std::string_view what) const {
   ErrorSubject subject;
   subject.what = std::string(what);
   subject.bucket = m_settings.bucket;
@@ -46,7 +46,7 @@ Error S3Client::error_for(const HttpResponse& response, std::string_view what) c
   return scrub(map_s3_error(response, subject));
 }
 
-Error S3Client::error_for_head(const S3Call& head, const HttpResponse& response, std::string_view what) {
+Error S3Client::error_for_head(const S3Call& head, const http::HttpResponse& response, std::string_view what) {
   if (response.body.empty() && response.status >= 400 && response.status < 500 && response.status != 404) {
     S3Call probe;
     probe.key = head.key;
@@ -62,7 +62,7 @@ Error S3Client::error_for_head(const S3Call& head, const HttpResponse& response,
   return error_for(response, what);
 }
 
-Expected<HttpResponse> S3Client::exchange(const S3Call& call) {
+Expected<http::HttpResponse> S3Client::exchange(const S3Call& call) {
   const S3Settings& s = m_settings;
   if (!s.credentials && s.anonymous == AnonymousAccess::refused) {
     return make_error(ErrorCode::permission,
@@ -82,7 +82,7 @@ Expected<HttpResponse> S3Client::exchange(const S3Call& call) {
   }
   std::string query = aws::canonical_query_string(call.query);
 
-  HttpRequest request;
+  http::HttpRequest request;
   request.method = call.method;
   request.url = s.endpoint.scheme + "://" + host + path + (query.empty() ? "" : "?" + query);
   request.body = call.body;
@@ -114,7 +114,7 @@ Expected<HttpResponse> S3Client::exchange(const S3Call& call) {
   return response;
 }
 
-Expected<HttpResponse> S3Client::send(const S3Call& call, std::string_view what) {
+Expected<http::HttpResponse> S3Client::send(const S3Call& call, std::string_view what) {
   auto response = exchange(call);
   if (!response) return std::unexpected(Error(response.error()).with_context(what));
   if (response->status < 200 || response->status >= 300) return std::unexpected(error_for(*response, what));

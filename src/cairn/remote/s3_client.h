@@ -1,6 +1,6 @@
 // S3Client: one S3 REST call at a time (from any number of threads): builds the request URL
 // from S3Settings (path-style or virtual-hosted), signs it with SigV4 (aws_sigv4.h) or sends
-// it anonymously when allowed, runs it on the pooled transport (s3_http.h) and maps failures
+// it anonymously when allowed, runs it on the pooled transport (http_transport.h) and maps failures
 // (s3_errors.h).
 //
 // - Keys are full bucket keys (the remote's prefix already applied), raw; they are
@@ -21,7 +21,7 @@
 
 #include "cairn/remote/aws_sigv4.h"
 #include "cairn/remote/s3_errors.h"
-#include "cairn/remote/s3_http.h"
+#include "cairn/remote/http_transport.h"
 #include "cairn/remote/s3_settings.h"
 
 namespace cairn::remote::s3 {
@@ -35,9 +35,9 @@ struct S3Call {
   aws::NameValues query;
   aws::NameValues headers;
   std::string_view body;
-  BodyReader reader;  // streamed body of body_size bytes (then `body` is unused)
+  http::BodyReader reader;  // streamed body of body_size bytes (then `body` is unused)
   std::uint64_t body_size = 0;
-  BodyWriter writer;  // receives a 2xx response body (else it is in HttpResponse::body)
+  http::BodyWriter writer;  // receives a 2xx response body (else it is in http::HttpResponse::body)
 };
 
 class S3Client {
@@ -48,17 +48,17 @@ class S3Client {
 
   // Sends the call; any HTTP status is returned. Errors are transport-level only (and the
   // missing-credentials permission error).
-  Expected<HttpResponse> exchange(const S3Call& call);
+  Expected<http::HttpResponse> exchange(const S3Call& call);
   // exchange(), with every non-2xx status mapped to an Error about `what`
   // ("reading s3://bucket/prefix/key").
-  Expected<HttpResponse> send(const S3Call& call, std::string_view what);
+  Expected<http::HttpResponse> send(const S3Call& call, std::string_view what);
   // The Error for a non-2xx response (for callers that handle some statuses themselves).
-  Error error_for(const HttpResponse& response, std::string_view what) const;
+  Error error_for(const http::HttpResponse& response, std::string_view what) const;
   // The Error for a failed HEAD. HEAD responses have no body, so a 4xx other than 404 says
   // nothing about why (an expired session token and a wrong region are both a bare 400); the
   // same resource is then probed once with a GET (a 1-byte range, or a 1-key listing for a
   // bucket) whose error body names the S3 error code. Only on this error path.
-  Error error_for_head(const S3Call& head, const HttpResponse& response, std::string_view what);
+  Error error_for_head(const S3Call& head, const http::HttpResponse& response, std::string_view what);
   // The message with the secret key, session token and signatures replaced by "***".
   std::string scrub(std::string message) const;
   Error scrub(const Error& error) const { return Error(error.code(), scrub(error.message())); }
@@ -70,7 +70,7 @@ class S3Client {
 
  private:
   S3Settings m_settings;
-  HttpTransport m_transport;
+  http::HttpTransport m_transport;
 };
 
 }  // namespace cairn::remote::s3

@@ -20,16 +20,6 @@ std::string range_header(std::uint64_t first, std::uint64_t last) {
 
 }  // namespace
 
-std::optional<std::uint64_t> content_range_total(std::string_view header) {
-  auto slash = header.rfind('/');
-  if (slash == std::string_view::npos || slash + 1 >= header.size()) return std::nullopt;
-  std::string total(header.substr(slash + 1));
-  char* end = nullptr;
-  unsigned long long v = std::strtoull(total.c_str(), &end, 10);
-  if (*end != '\0') return std::nullopt;
-  return v;
-}
-
 Status download_to_file(S3Client& client, const std::string& full_key, const std::string& display,
                         env::WritableFile& out, const ByteProgress& progress) {
   const S3Settings& s = client.settings();
@@ -45,7 +35,7 @@ Status download_to_file(S3Client& client, const std::string& full_key, const std
   first.key = full_key;
   first.headers = {{"range", range_header(0, first_len - 1)}};
   first.writer = stream_writer;
-  ASSIGN_OR_RETURN(HttpResponse resp, client.exchange(first));
+  ASSIGN_OR_RETURN(http::HttpResponse resp, client.exchange(first));
   if (resp.status == 416) {
     // An empty object has no byte 0; fetch it whole.
     S3Call whole;

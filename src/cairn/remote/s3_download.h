@@ -25,7 +25,6 @@ namespace cairn::remote::s3 {
 Status download_to_file(S3Client& client, const std::string& full_key, const std::string& display,
                         env::WritableFile& out, const ByteProgress& progress);
 
-// "bytes 0-99/1234" -> 1234; nullopt when absent or unparsable.
-std::optional<std::uint64_t> content_range_total(std::string_view header);
+using http::content_range_total;  // "bytes 0-99/1234" -> 1234 (http_transport.h)
 
 }  // namespace cairn::remote::s3

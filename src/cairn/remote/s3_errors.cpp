@@ -34,7 +34,7 @@ void redact_after(std::string& s, std::string_view marker, std::string_view stop
 
 }  // namespace
 
-Error map_s3_error(const HttpResponse& response, const ErrorSubject& subject) {
+Error map_s3_error(const http::HttpResponse& response, const ErrorSubject& subject) {
   S3ErrorBody body = parse_error_body(response.body);
   long status = response.status;
   const std::string& code = body.code;

@@ -18,7 +18,7 @@
 #include <string_view>
 #include <vector>
 
-#include "cairn/remote/s3_http.h"
+#include "cairn/remote/http_transport.h"
 #include "cairn/remote/s3_xml.h"
 #include "cairn/util/error.h"
 
@@ -32,7 +32,7 @@ struct ErrorSubject {
 };
 
 // The Error for a non-2xx response (the body is parsed for an S3 <Error>).
-Error map_s3_error(const HttpResponse& response, const ErrorSubject& subject);
+Error map_s3_error(const http::HttpResponse& response, const ErrorSubject& subject);
 
 // Replaces every occurrence of each secret (ignoring ones shorter than 4 bytes) and any
 // "Signature=<hex>" / "<SignatureProvided>..." value with "***".

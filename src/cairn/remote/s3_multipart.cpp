@@ -16,7 +16,7 @@ namespace {
 constexpr std::uint64_t k_max_parts = 10000;
 
 // Reads exactly `n` bytes (fewer only at the end of the source).
-Expected<std::size_t> read_full(const BodyReader& source, char* buf, std::size_t n) {
+Expected<std::size_t> read_full(const http::BodyReader& source, char* buf, std::size_t n) {
   std::size_t got = 0;
   while (got < n) {
     ASSIGN_OR_RETURN(std::size_t k, source(buf + got, n - got));
@@ -27,7 +27,7 @@ Expected<std::size_t> read_full(const BodyReader& source, char* buf, std::size_t
 }
 
 // A 200 response that carries an <Error> (CompleteMultipartUpload may answer so).
-std::optional<Error> embedded_error(S3Client& client, const HttpResponse& response, std::string_view what) {
+std::optional<Error> embedded_error(S3Client& client, const http::HttpResponse& response, std::string_view what) {
   if (parse_error_body(response.body).code.empty()) return std::nullopt;
   return client.error_for(response, what);
 }
@@ -44,7 +44,7 @@ std::uint64_t part_size_for(std::uint64_t size, std::uint64_t chunksize) {
 }
 
 Status multipart_upload(S3Client& client, const std::string& full_key, const std::string& display,
-                        const BodyReader& source, std::uint64_t size, const ByteProgress& progress) {
+                        const http::BodyReader& source, std::uint64_t size, const ByteProgress& progress) {
   const S3Settings& s = client.settings();
   std::string what = "uploading " + display;
 
@@ -54,7 +54,7 @@ Status multipart_upload(S3Client& client, const std::string& full_key, const std
   create.query = {{"uploads", ""}};
   create.headers = s.write_headers;
   create.headers.emplace_back("content-type", "application/octet-stream");
-  ASSIGN_OR_RETURN(HttpResponse created, client.send(create, what + " (CreateMultipartUpload)"));
+  ASSIGN_OR_RETURN(http::HttpResponse created, client.send(create, what + " (CreateMultipartUpload)"));
   auto upload_id = xml_text(created.body, "UploadId");
   if (!upload_id || upload_id->empty())
     return make_error(ErrorCode::corrupt, what + ": CreateMultipartUpload returned no UploadId");

@@ -23,7 +23,7 @@
 namespace cairn::remote::s3 {
 
 Status multipart_upload(S3Client& client, const std::string& full_key, const std::string& display,
-                        const BodyReader& source, std::uint64_t size, const ByteProgress& progress);
+                        const http::BodyReader& source, std::uint64_t size, const ByteProgress& progress);
 
 // The part size used for a body of `size` bytes with the configured chunk size.
 std::uint64_t part_size_for(std::uint64_t size, std::uint64_t chunksize);

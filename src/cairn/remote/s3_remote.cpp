@@ -16,7 +16,7 @@ namespace cairn::remote {
 
 namespace {
 
-using s3::HttpResponse;
+using http::HttpResponse;
 using s3::S3Call;
 using s3::S3Client;
 using s3::S3Settings;
@@ -28,7 +28,7 @@ bool is_2xx(long status) {
 }
 
 // A sequential reader over bytes in memory.
-s3::BodyReader memory_reader(std::string_view data) {
+http::BodyReader memory_reader(std::string_view data) {
   auto rest = std::make_shared<std::string_view>(data);
   return [rest](char* buf, std::size_t n) -> Expected<std::size_t> {
     std::size_t take = std::min(n, rest->size());
@@ -60,7 +60,7 @@ class S3Remote final : public Remote {
     S3Call head;
     head.method = "HEAD";
     head.key = full_key(key);
-    ASSIGN_OR_RETURN(HttpResponse resp, m_client.exchange(head));
+    ASSIGN_OR_RETURN(http::HttpResponse resp, m_client.exchange(head));
     if (resp.status == 404) {
       TRY_STATUS(ensure_bucket_exists(what));
       return std::optional<ObjectInfo>();
@@ -129,7 +129,7 @@ class S3Remote final : public Remote {
     env::ReadableFile* in = file->get();
 
     if (size > 0 && size >= s.multipart_threshold) {
-      s3::BodyReader reader = [in](char* buf, std::size_t n) { return in->read(buf, n); };
+      http::BodyReader reader = [in](char* buf, std::size_t n) { return in->read(buf, n); };
       return s3::multipart_upload(m_client, full_key(key), display, reader, size, progress);
     }
     std::uint64_t sent = 0;
@@ -167,7 +167,7 @@ class S3Remote final : public Remote {
       if (range.length) value += std::to_string(range.offset + *range.length - 1);
       get.headers.emplace_back("range", value);
     }
-    ASSIGN_OR_RETURN(HttpResponse resp, m_client.exchange(get));
+    ASSIGN_OR_RETURN(http::HttpResponse resp, m_client.exchange(get));
     if (resp.status == 416 && ranged) return std::string();  // starts at or past the end
     if (!is_2xx(resp.status)) return std::unexpected(m_client.error_for(resp, what));
     m_bucket_known = true;
@@ -203,7 +203,7 @@ class S3Remote final : public Remote {
     S3Call del;
     del.method = "DELETE";
     del.key = full_key(key);
-    ASSIGN_OR_RETURN(HttpResponse resp, m_client.exchange(del));
+    ASSIGN_OR_RETURN(http::HttpResponse resp, m_client.exchange(del));
     if (is_2xx(resp.status)) return ok();
     if (resp.status == 404 && s3::parse_error_body(resp.body).code != "NoSuchBucket") return ok();
     return std::unexpected(m_client.error_for(resp, what));
@@ -221,7 +221,7 @@ class S3Remote final : public Remote {
     put.headers.emplace_back("x-amz-copy-source",
                              "/" + aws::uri_encode(m_client.settings().bucket, aws::EncodeSlash::yes) + "/" +
                                  aws::uri_encode(full_key(from_key), aws::EncodeSlash::no));
-    ASSIGN_OR_RETURN(HttpResponse resp, m_client.send(put, what));
+    ASSIGN_OR_RETURN(http::HttpResponse resp, m_client.send(put, what));
     // CopyObject may fail after its 200 status line: the error is then in the body.
     if (!s3::parse_error_body(resp.body).code.empty()) return std::unexpected(m_client.error_for(resp, what));
     return ok();
@@ -232,7 +232,7 @@ class S3Remote final : public Remote {
     std::string what = "creating bucket '" + s.bucket + "'";
     S3Call head;
     head.method = "HEAD";
-    ASSIGN_OR_RETURN(HttpResponse found, m_client.exchange(head));
+    ASSIGN_OR_RETURN(http::HttpResponse found, m_client.exchange(head));
     if (is_2xx(found.status)) {
       m_bucket_known = true;
       return ok();
@@ -250,7 +250,7 @@ class S3Remote final : public Remote {
       create.headers.emplace_back("content-type", "application/xml");
     }
     create.body = body;
-    ASSIGN_OR_RETURN(HttpResponse resp, m_client.exchange(create));
+    ASSIGN_OR_RETURN(http::HttpResponse resp, m_client.exchange(create));
     if (is_2xx(resp.status) || s3::parse_error_body(resp.body).code == "BucketAlreadyOwnedByYou") {
       m_bucket_known = true;
       return ok();
@@ -288,7 +288,7 @@ class S3Remote final : public Remote {
     if (!s.prefix.empty()) return ok();  // a prefix is not a container: the bucket stays
     S3Call del;
     del.method = "DELETE";
-    ASSIGN_OR_RETURN(HttpResponse resp, m_client.exchange(del));
+    ASSIGN_OR_RETURN(http::HttpResponse resp, m_client.exchange(del));
     m_bucket_known = false;
     if (is_2xx(resp.status)) return ok();
     return std::unexpected(m_client.error_for(resp, what));
@@ -311,7 +311,7 @@ class S3Remote final : public Remote {
     if (m_bucket_known) return ok();
     S3Call head;
     head.method = "HEAD";
-    ASSIGN_OR_RETURN(HttpResponse resp, m_client.exchange(head));
+    ASSIGN_OR_RETURN(http::HttpResponse resp, m_client.exchange(head));
     if (is_2xx(resp.status)) {
       m_bucket_known = true;
       return ok();
@@ -334,7 +334,7 @@ class S3Remote final : public Remote {
       call.query = {{"list-type", "2"}, {"encoding-type", "url"}};
       if (!full_prefix.empty()) call.query.emplace_back("prefix", full_prefix);
       if (!token.empty()) call.query.emplace_back("continuation-token", token);
-      ASSIGN_OR_RETURN(HttpResponse resp, m_client.send(call, what));
+      ASSIGN_OR_RETURN(http::HttpResponse resp, m_client.send(call, what));
       m_bucket_known = true;
       auto page = s3::parse_list_objects_v2(resp.body);
       if (!page) return std::unexpected(page.error().with_context(what));
@@ -359,7 +359,7 @@ class S3Remote final : public Remote {
         S3Call del;
         del.method = "DELETE";
         del.key = key;
-        ASSIGN_OR_RETURN(HttpResponse resp, m_client.exchange(del));
+        ASSIGN_OR_RETURN(http::HttpResponse resp, m_client.exchange(del));
         if (!is_2xx(resp.status) && resp.status != 404)
           return std::unexpected(m_client.error_for(resp, what));
         continue;
@@ -374,7 +374,7 @@ class S3Remote final : public Remote {
     post.query = {{"delete", ""}};
     post.headers = {{"content-type", "application/xml"}, {"content-md5", aws::content_md5(xml)}};
     post.body = xml;
-    ASSIGN_OR_RETURN(HttpResponse resp, m_client.send(post, what + " (DeleteObjects)"));
+    ASSIGN_OR_RETURN(http::HttpResponse resp, m_client.send(post, what + " (DeleteObjects)"));
     auto errors = s3::xml_elements(resp.body, "Error");
     if (!errors.empty()) {
       std::string key = s3::xml_text(errors.front(), "Key").value_or("?");
@@ -409,7 +409,7 @@ Expected<std::vector<std::string>> list_s3_buckets(const RemoteSpec& spec) {
   S3Client client(std::move(settings));
   S3Call call;
   call.scope = s3::Scope::service;
-  ASSIGN_OR_RETURN(HttpResponse resp, client.send(call, "listing buckets at " + client.endpoint_display()));
+  ASSIGN_OR_RETURN(http::HttpResponse resp, client.send(call, "listing buckets at " + client.endpoint_display()));
   std::vector<std::string> names;
   for (std::string_view bucket : s3::xml_elements(resp.body, "Bucket")) {
     if (auto name = s3::xml_text(bucket, "Name")) names.push_back(*name);

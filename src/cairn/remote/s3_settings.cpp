@@ -179,9 +179,9 @@ Expected<S3Settings> parse_s3_settings(const RemoteSpec& spec, BucketRequired bu
   if (auto* v = find_option(spec, "ssl_verify")) {
     auto b = parse_bool_option("ssl_verify", *v);
     if (b) {
-      s.transport.tls_verify = *b ? TlsVerify::yes : TlsVerify::no;
+      s.transport.tls_verify = *b ? http::TlsVerify::yes : http::TlsVerify::no;
     } else {
-      s.transport.tls_verify = TlsVerify::yes;
+      s.transport.tls_verify = http::TlsVerify::yes;
       s.transport.ca_bundle = *v;  // a CA bundle path
     }
   }

@@ -33,7 +33,7 @@
 #include "cairn/remote/aws_config.h"
 #include "cairn/remote/aws_sigv4.h"
 #include "cairn/remote/registry.h"
-#include "cairn/remote/s3_http.h"
+#include "cairn/remote/http_transport.h"
 
 namespace cairn::remote::s3 {
 
@@ -59,7 +59,7 @@ struct S3Settings {
   AnonymousAccess anonymous = AnonymousAccess::refused;
   // Where credentials were looked for (for the "no credentials" message).
   std::string credentials_hint;
-  TransportOptions transport;
+  http::TransportOptions transport;
   aws::NameValues write_headers;  // sse / acl / grants for PutObject, CreateMultipartUpload, CopyObject
   std::uint64_t multipart_threshold = 8ull << 20;
   std::uint64_t multipart_chunksize = 8ull << 20;

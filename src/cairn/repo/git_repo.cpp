@@ -2,6 +2,7 @@
 
 #include <git2.h>
 
+#include <algorithm>
 #include <mutex>
 
 #include "cairn/util/path.h"
@@ -146,6 +147,42 @@ Expected<std::optional<std::string>> GitRepo::read_file(const std::string& commi
   std::string content(static_cast<const char*>(git_blob_rawcontent(blob)), static_cast<std::size_t>(git_blob_rawsize(blob)));
   git_blob_free(blob);
   return std::optional<std::string>(std::move(content));
+}
+
+Expected<std::vector<std::string>> GitRepo::list_branches() {
+  git_branch_iterator* it = nullptr;
+  if (git_branch_iterator_new(&it, m_impl->repo, GIT_BRANCH_LOCAL) != 0) return git_fail("listing branches");
+  std::vector<std::string> out;
+  git_reference* ref = nullptr;
+  git_branch_t type;
+  while (git_branch_next(&ref, &type, it) == 0) {
+    const char* name = nullptr;
+    if (git_branch_name(&name, ref) == 0 && name) out.emplace_back(name);
+    git_reference_free(ref);
+  }
+  git_branch_iterator_free(it);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+Expected<std::vector<std::string>> GitRepo::list_tags() {
+  git_strarray names{};
+  if (git_tag_list(&names, m_impl->repo) != 0) return git_fail("listing tags");
+  std::vector<std::string> out(names.strings, names.strings + names.count);
+  git_strarray_dispose(&names);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+Expected<std::optional<std::string>> GitRepo::current_branch() {
+  git_reference* head = nullptr;
+  int rc = git_repository_head(&head, m_impl->repo);
+  if (rc == GIT_EUNBORNBRANCH || rc == GIT_ENOTFOUND) return std::optional<std::string>{};
+  if (rc != 0) return git_fail("reading HEAD");
+  std::optional<std::string> out;
+  if (git_reference_is_branch(head)) out = git_reference_shorthand(head);
+  git_reference_free(head);
+  return out;
 }
 
 }  // namespace cairn::repo

@@ -31,6 +31,11 @@ class GitRepo {
   Expected<std::vector<std::string>> list_files(const std::string& commit, const std::string& suffix);
   // Blob content of a path in the commit's tree; nullopt if absent.
   Expected<std::optional<std::string>> read_file(const std::string& commit, const std::string& relpath);
+  // Short names of the local branches / of the tags, sorted.
+  Expected<std::vector<std::string>> list_branches();
+  Expected<std::vector<std::string>> list_tags();
+  // The checked-out branch's short name; nullopt when HEAD is detached or unborn.
+  Expected<std::optional<std::string>> current_branch();
 
  private:
   GitRepo() = default;

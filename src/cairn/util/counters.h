@@ -28,6 +28,10 @@ struct Counters {
   std::atomic<std::uint64_t> objects_downloaded{0};
   std::atomic<std::uint64_t> bytes_downloaded{0};
   std::atomic<std::uint64_t> retries{0};
+  // Remote requests that ask what a remote holds (remote/counting_remote.h): stat calls and
+  // list calls, so tests can assert that a no-op push asks (almost) nothing.
+  std::atomic<std::uint64_t> remote_stats{0};
+  std::atomic<std::uint64_t> remote_lists{0};
 
   // {"files_walked": N, ...} (one line of JSON).
   std::string to_json() const;

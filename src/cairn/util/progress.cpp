@@ -36,11 +36,12 @@ std::string human_bytes(double b) {
 
 void Progress::set_enabled(bool e) { g_enabled.store(e ? 1 : 0); }
 
-Progress::Progress(std::string label, std::uint64_t total, ProgressMode mode)
+Progress::Progress(std::string label, std::uint64_t total, ProgressMode mode, ProgressUnit unit)
     : m_label(std::move(label)),
       m_total(total),
       m_start(std::chrono::steady_clock::now()),
-      m_active(mode == ProgressMode::automatic && enabled()) {
+      m_active(mode == ProgressMode::automatic && enabled()),
+      m_unit(unit) {
   // Do not draw at all for work that finishes within half a second (tests may shorten this
   // with CAIRN_PROGRESS_DELAY_MS).
   std::int64_t delay_ms = 500;
@@ -73,10 +74,16 @@ void Progress::draw(bool final_line) {
     int width = 24, fill = pct * width / 100;
     std::string bar(static_cast<std::size_t>(fill), '#');
     bar.resize(static_cast<std::size_t>(width), ' ');
-    std::snprintf(line, sizeof line, "\r%s |%s| %3d%% %llu/%llu files %s %s\x1b[K", m_label.c_str(),
-                  bar.c_str(), pct, static_cast<unsigned long long>(done),
-                  static_cast<unsigned long long>(total), human_bytes(static_cast<double>(bytes)).c_str(),
-                  rate.c_str());
+    if (m_unit == ProgressUnit::bytes) {
+      std::snprintf(line, sizeof line, "\r%s |%s| %3d%% %s/%s %s\x1b[K", m_label.c_str(), bar.c_str(), pct,
+                    human_bytes(static_cast<double>(done)).c_str(), human_bytes(static_cast<double>(total)).c_str(),
+                    rate.c_str());
+    } else {
+      std::snprintf(line, sizeof line, "\r%s |%s| %3d%% %llu/%llu files %s %s\x1b[K", m_label.c_str(),
+                    bar.c_str(), pct, static_cast<unsigned long long>(done),
+                    static_cast<unsigned long long>(total), human_bytes(static_cast<double>(bytes)).c_str(),
+                    rate.c_str());
+    }
   } else {
     std::snprintf(line, sizeof line, "\r%s %llu files %s %s\x1b[K", m_label.c_str(),
                   static_cast<unsigned long long>(done), human_bytes(static_cast<double>(bytes)).c_str(),

@@ -13,10 +13,14 @@
 namespace cairn {
 
 enum class ProgressMode { automatic, off };
+// What advance(n) counts: files (the bar shows "done/total files") or bytes (the bar shows
+// "12.0MB/26.0MB"; advance(n, n)).
+enum class ProgressUnit { files, bytes };
 
 class Progress {
  public:
-  Progress(std::string label, std::uint64_t total, ProgressMode mode = ProgressMode::automatic);
+  Progress(std::string label, std::uint64_t total, ProgressMode mode = ProgressMode::automatic,
+           ProgressUnit unit = ProgressUnit::files);
   ~Progress();
   void set_total(std::uint64_t total) { m_total.store(total); }
   void advance(std::uint64_t n = 1, std::uint64_t bytes = 0);
@@ -36,6 +40,7 @@ class Progress {
   std::chrono::steady_clock::time_point m_start;
   std::mutex m_draw_mu;
   bool m_active;
+  ProgressUnit m_unit = ProgressUnit::files;
   bool m_drawn = false;
 };
 

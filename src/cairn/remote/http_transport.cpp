@@ -1,15 +1,16 @@
-// libcurl transport with a handle pool; see s3_http.h.
-#include "cairn/remote/s3_http.h"
+// libcurl transport with a handle pool; see http_transport.h.
+#include "cairn/remote/http_transport.h"
 
 #include <curl/curl.h>
 
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdlib>
 #include <cstring>
 #include <optional>
 
-namespace cairn::remote::s3 {
+namespace cairn::remote::http {
 
 namespace {
 
@@ -21,7 +22,9 @@ void global_init_once() {
 std::string host_of(std::string_view url) {
   auto sep = url.find("://");
   std::string_view rest = sep == std::string_view::npos ? url : url.substr(sep + 3);
-  return std::string(rest.substr(0, rest.find('/')));
+  rest = rest.substr(0, rest.find_first_of("/?#"));
+  if (auto at = rest.rfind('@'); at != std::string_view::npos) rest.remove_prefix(at + 1);
+  return std::string(rest);
 }
 
 // State shared with the libcurl callbacks of one exchange.
@@ -116,6 +119,7 @@ ErrorCode code_of(CURLcode rc) {
     case CURLE_SSL_ISSUER_ERROR:
     case CURLE_URL_MALFORMAT:
     case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_TOO_MANY_REDIRECTS:
       return ErrorCode::invalid_input;
     default:
       return ErrorCode::io;
@@ -128,6 +132,22 @@ std::string HttpResponse::header(std::string_view name) const {
   for (const auto& [k, v] : headers)
     if (k == name) return v;
   return {};
+}
+
+bool HttpResponse::has_header(std::string_view name) const {
+  for (const auto& [k, v] : headers)
+    if (k == name) return true;
+  return false;
+}
+
+std::optional<std::uint64_t> content_range_total(std::string_view header) {
+  auto slash = header.rfind('/');
+  if (slash == std::string_view::npos || slash + 1 >= header.size()) return std::nullopt;
+  std::string total(header.substr(slash + 1));
+  char* end = nullptr;
+  unsigned long long v = std::strtoull(total.c_str(), &end, 10);
+  if (*end != '\0' || total.front() == '-') return std::nullopt;
+  return v;
 }
 
 struct HttpTransport::Share {
@@ -207,6 +227,10 @@ Expected<HttpResponse> HttpTransport::perform(const HttpRequest& request) {
   curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, guard.headers);
   curl_easy_setopt(h, CURLOPT_PATH_AS_IS, 1L);
+  if (request.redirects == FollowRedirects::yes) {
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(h, CURLOPT_MAXREDIRS, 10L);
+  }
   curl_easy_setopt(h, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
@@ -258,7 +282,10 @@ Expected<HttpResponse> HttpTransport::perform(const HttpRequest& request) {
     return make_error(code_of(rc), request.method + " " + host_of(request.url) + ": " + detail);
   }
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
+  char* effective = nullptr;
+  curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &effective);
+  response.effective_url = effective ? effective : request.url;
   return response;
 }
 
-}  // namespace cairn::remote::s3
+}  // namespace cairn::remote::http

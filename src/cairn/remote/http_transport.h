@@ -1,22 +1,24 @@
-// HttpTransport: blocking HTTP/1.1 exchanges over libcurl for the S3 backend, on a pool of
-// easy handles reused across calls and threads.
+// HttpTransport: blocking HTTP/1.1 exchanges over libcurl, on a pool of easy handles reused
+// across calls and threads. Shared by every HTTP-speaking backend (S3, read-only HTTP); it
+// knows nothing about either protocol.
 //
 // - Connection reuse: a handle keeps its live connections across curl_easy_reset(), so a
 //   handle taken from the pool usually finds a kept-alive connection; DNS results and TLS
 //   sessions are shared between all handles of one transport through a CURLSH (with
 //   mutex lock callbacks). Connections themselves are not shared through CURLSH (libcurl's
 //   shared connection cache has had thread-safety bugs); the pool gives the same effect.
-// - perform() never retries and never follows redirects. Its error is transport-level only:
-//   connection refused/reset, DNS failure, incomplete transfer -> unavailable; a timeout
-//   (connect_timeout, or no byte for read_timeout seconds) -> timeout; a TLS certificate
-//   problem -> invalid_input (a configuration fix, not worth retrying); a failing body
-//   reader or writer -> its own error. Any HTTP status is a successful HttpResponse; the
-//   caller maps statuses.
+// - perform() never retries. It follows redirects only when the request asks for it
+//   (FollowRedirects::yes, at most 10 hops; the final URL is HttpResponse::effective_url).
+//   Its error is transport-level only: connection refused/reset, DNS failure, incomplete
+//   transfer -> unavailable; a timeout (connect_timeout, or no byte for read_timeout
+//   seconds) -> timeout; a TLS certificate problem or a malformed URL -> invalid_input (a
+//   configuration fix, not worth retrying); a failing body reader or writer -> its own error.
+//   Any HTTP status is a successful HttpResponse; the caller maps statuses.
 // - The request body comes from `body` (in memory) or from `reader` (streamed, exactly
 //   `body_size` bytes; CURLOPT_READFUNCTION, no whole file in memory). "Expect:
 //   100-continue" is disabled. The response body goes to `writer` for 2xx statuses (streamed)
 //   and into HttpResponse::body otherwise (or always when there is no writer).
-// - Messages name the host, never the full URL's query or any header value.
+// - Messages name the host, never the full URL's path or query, nor any header value.
 // Thread-safe: perform() may be called from any number of threads at once.
 #pragma once
 
@@ -24,6 +26,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -31,9 +34,10 @@
 
 #include "cairn/util/error.h"
 
-namespace cairn::remote::s3 {
+namespace cairn::remote::http {
 
 enum class TlsVerify { yes, no };
+enum class FollowRedirects { no, yes };
 
 struct TransportOptions {
   long connect_timeout_ms = 60000;
@@ -55,14 +59,18 @@ struct HttpRequest {
   BodyReader reader;
   std::uint64_t body_size = 0;  // with reader
   BodyWriter writer;
+  FollowRedirects redirects = FollowRedirects::no;
 };
 
 struct HttpResponse {
   long status = 0;
-  std::vector<std::pair<std::string, std::string>> headers;  // lower-cased names
-  std::string body;  // whole body, or the error body when a writer took the 2xx body
+  std::vector<std::pair<std::string, std::string>> headers;  // lower-cased names, in order
+  std::string body;           // whole body, or the error body when a writer took the 2xx body
+  std::string effective_url;  // the URL that answered (after redirects)
   // The first header with this (lower-case) name, or "".
   std::string header(std::string_view name) const;
+  // Whether a header with this (lower-case) name was sent (possibly empty).
+  bool has_header(std::string_view name) const;
 };
 
 class HttpTransport {
@@ -85,4 +93,7 @@ class HttpTransport {
   std::vector<void*> m_pool;  // idle CURL* handles
 };
 
-}  // namespace cairn::remote::s3
+// "bytes 0-99/1234" -> 1234 (a Content-Range header's total); nullopt when absent or "*".
+std::optional<std::uint64_t> content_range_total(std::string_view header);
+
+}  // namespace cairn::remote::http

@@ -1,0 +1,233 @@
+#include "cairn/catalog/postgres_catalog.h"
+
+#include <cstdio>
+
+#include "cairn/catalog/postgres_connection.h"
+#include "cairn/catalog/query_sql.h"
+#include "cairn/catalog/record_index.h"
+
+namespace cairn::catalog {
+namespace {
+
+using postgres::Param;
+
+// Serializes writers and schema creation (an arbitrary constant: "cairn" in ASCII).
+constexpr const char* kLock = "SELECT pg_advisory_xact_lock(435610135150)";
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS artifacts (
+  seq BIGSERIAL PRIMARY KEY,
+  artifact_id TEXT NOT NULL UNIQUE,
+  name TEXT,
+  version BIGINT NOT NULL DEFAULT 0,
+  username TEXT NOT NULL,
+  hostname TEXT,
+  run_id TEXT,
+  creation_time BIGINT NOT NULL,
+  git_commit TEXT,
+  git_branch TEXT,
+  git_dirty SMALLINT,
+  label_datatype TEXT,
+  label_ticket TEXT,
+  label_project TEXT,
+  label_dataset TEXT,
+  label_description TEXT,
+  record JSONB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS artifacts_user_time ON artifacts (username, creation_time);
+CREATE INDEX IF NOT EXISTS artifacts_time ON artifacts (creation_time);
+CREATE INDEX IF NOT EXISTS artifacts_user_datatype_time ON artifacts (username, label_datatype, creation_time);
+CREATE INDEX IF NOT EXISTS artifacts_datatype_time ON artifacts (label_datatype, creation_time);
+CREATE INDEX IF NOT EXISTS artifacts_ticket ON artifacts (label_ticket);
+CREATE INDEX IF NOT EXISTS artifacts_project ON artifacts (label_project);
+CREATE INDEX IF NOT EXISTS artifacts_dataset ON artifacts (label_dataset);
+CREATE UNIQUE INDEX IF NOT EXISTS artifacts_name_version ON artifacts (name, version) WHERE name IS NOT NULL;
+CREATE TABLE IF NOT EXISTS artifact_values (
+  seq BIGINT NOT NULL,
+  path TEXT NOT NULL,
+  value TEXT COLLATE "C",
+  num DOUBLE PRECISION
+);
+CREATE INDEX IF NOT EXISTS artifact_values_path_value ON artifact_values (path, value, seq);
+CREATE INDEX IF NOT EXISTS artifact_values_path_num ON artifact_values (path, num, seq);
+CREATE INDEX IF NOT EXISTS artifact_values_seq ON artifact_values (seq, path);
+)sql";
+
+Param opt(const std::optional<std::string>& s) { return s; }
+Param non_empty(const std::string& s) { return s.empty() ? Param() : Param(s); }
+
+std::string number_text(double d) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.17g", d);
+  return buf;
+}
+
+// A query parameter as text (libpq text format; bool as 0/1, null as NULL).
+Param scalar_param(const Scalar& s) {
+  return std::visit(
+      [](const auto& x) -> Param {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, std::monostate>) return std::nullopt;
+        else if constexpr (std::is_same_v<T, bool>) return std::string(x ? "1" : "0");
+        else if constexpr (std::is_same_v<T, std::int64_t>) return std::to_string(x);
+        else if constexpr (std::is_same_v<T, double>) return number_text(x);
+        else return x;
+      },
+      s);
+}
+
+}  // namespace
+
+PostgresCatalog::PostgresCatalog(std::unique_ptr<postgres::Connection> conn) : m_conn(std::move(conn)) {}
+PostgresCatalog::~PostgresCatalog() = default;
+
+Expected<std::unique_ptr<PostgresCatalog>> PostgresCatalog::open(const std::string& connection) {
+  ASSIGN_OR_RETURN(auto conn, postgres::Connection::open(connection));
+  TRY_STATUS(conn->run("SET client_min_messages = warning"));
+  TRY_STATUS(conn->run("BEGIN"));
+  auto schema = [&]() -> Status {
+    TRY_STATUS(conn->run(kLock));
+    return conn->run(kSchema);
+  }();
+  if (!schema) {
+    (void)conn->run("ROLLBACK");
+    return std::unexpected(schema.error());
+  }
+  TRY_STATUS(conn->run("COMMIT"));
+  return std::unique_ptr<PostgresCatalog>(new PostgresCatalog(std::move(conn)));
+}
+
+Expected<std::vector<ArtifactRecord>> PostgresCatalog::put(std::vector<ArtifactRecord> records) {
+  for (const auto& r : records)
+    if (!is_valid_artifact_id(r.artifact_id))
+      return make_error(ErrorCode::invalid_input, "catalog: bad artifact id '" + r.artifact_id + "'");
+  TRY_STATUS(m_conn->run("BEGIN"));
+  auto st = insert_batch(records);
+  if (!st) {
+    (void)m_conn->run("ROLLBACK");
+    return std::unexpected(st.error().with_context("catalog: storing " + std::to_string(records.size()) + " records"));
+  }
+  TRY_STATUS(m_conn->run("COMMIT"));
+  return records;
+}
+
+Status PostgresCatalog::insert_batch(std::vector<ArtifactRecord>& records) {
+  TRY_STATUS(m_conn->run(kLock));
+  for (auto& r : records) {
+    ASSIGN_OR_RETURN(auto present, m_conn->exec("SELECT 1 FROM artifacts WHERE artifact_id = $1", {r.artifact_id}));
+    if (present.rows() > 0) continue;
+    if (r.name && r.version == 0) {
+      ASSIGN_OR_RETURN(auto mv, m_conn->exec("SELECT coalesce(max(version), 0) FROM artifacts WHERE name = $1",
+                                             {*r.name}));
+      r.version = mv.integer(0, 0) + 1;
+    }
+    std::vector<Param> p{r.artifact_id,
+                         opt(r.name),
+                         std::to_string(r.version),
+                         r.username,
+                         non_empty(r.hostname),
+                         non_empty(r.run_id),
+                         std::to_string(r.creation_time.time_since_epoch().count()),
+                         r.git ? Param(r.git->commit) : Param(),
+                         r.git ? non_empty(r.git->branch) : Param(),
+                         r.git ? Param(r.git->dirty == GitDirty::dirty ? "1" : "0") : Param(),
+                         opt(r.labels.datatype),
+                         opt(r.labels.ticket),
+                         opt(r.labels.project),
+                         opt(r.labels.dataset),
+                         opt(r.labels.description),
+                         record_to_json(r).dump()};
+    ASSIGN_OR_RETURN(auto ins, m_conn->exec(
+        "INSERT INTO artifacts (artifact_id, name, version, username, hostname, run_id, creation_time, "
+        "git_commit, git_branch, git_dirty, label_datatype, label_ticket, label_project, label_dataset, "
+        "label_description, record) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, "
+        "$16::jsonb) "
+        "RETURNING seq", p));
+    std::string seq(ins.text(0, 0));
+    auto values = index_values(r);
+    if (values.empty()) continue;
+    // One statement per record: parallel arrays unnested server-side.
+    std::string paths = "{", texts = "{", nums = "{";
+    auto quote = [](const std::string& s) {
+      std::string out = "\"";
+      for (char c : s) {
+        if (c == '"' || c == '\\') out.push_back('\\');
+        out.push_back(c);
+      }
+      return out + "\"";
+    };
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (i) {
+        paths += ",";
+        texts += ",";
+        nums += ",";
+      }
+      paths += quote(values[i].path);
+      if (auto* s = std::get_if<std::string>(&values[i].value)) {
+        texts += quote(*s);
+        nums += "NULL";
+      } else {
+        texts += "NULL";
+        nums += *scalar_param(values[i].value);
+      }
+    }
+    paths += "}";
+    texts += "}";
+    nums += "}";
+    ASSIGN_OR_RETURN(auto iv, m_conn->exec(
+        "INSERT INTO artifact_values (seq, path, value, num) "
+        "SELECT $1::bigint, p, v, n FROM unnest($2::text[], $3::text[], $4::float8[]) AS t(p, v, n)",
+        {seq, paths, texts, nums}));
+    (void)iv;
+  }
+  return ok();
+}
+
+Expected<ArtifactRecord> PostgresCatalog::get(std::string_view artifact_id) {
+  ASSIGN_OR_RETURN(auto r, m_conn->exec("SELECT record::text FROM artifacts WHERE artifact_id = $1",
+                                        {std::string(artifact_id)}));
+  if (r.rows() == 0) return make_error(ErrorCode::not_found, "catalog: no artifact " + std::string(artifact_id));
+  return record_from_json_text(r.text(0, 0));
+}
+
+Expected<FindResult> PostgresCatalog::find(const Query& query, FindOptions options) {
+  SqlWhere where = compile_where(query, SqlDialect::postgres, 1);
+  std::vector<Param> params;
+  for (const auto& s : where.params) params.push_back(scalar_param(s));
+  FindResult result;
+  ASSIGN_OR_RETURN(auto count, m_conn->exec("SELECT count(*) FROM artifacts a WHERE " + where.sql, params));
+  result.total = count.integer(0, 0);
+  params.push_back(options.limit > 0 ? Param(std::to_string(options.limit)) : Param());
+  ASSIGN_OR_RETURN(auto rows, m_conn->exec("SELECT a.record::text FROM artifacts a WHERE " + where.sql +
+                                               " ORDER BY a.creation_time DESC, a.seq DESC LIMIT $" +
+                                               std::to_string(params.size()) + "::bigint",
+                                           params));
+  for (int i = 0; i < rows.rows(); ++i) {
+    ASSIGN_OR_RETURN(auto rec, record_from_json_text(rows.text(i, 0)));
+    result.records.push_back(std::move(rec));
+  }
+  return result;
+}
+
+Expected<std::int64_t> PostgresCatalog::latest_version(std::string_view name) {
+  ASSIGN_OR_RETURN(auto r, m_conn->exec("SELECT coalesce(max(version), 0) FROM artifacts WHERE name = $1",
+                                        {std::string(name)}));
+  return r.integer(0, 0);
+}
+
+Expected<std::vector<LineageEdge>> PostgresCatalog::direct_links(const std::vector<std::string>& ids,
+                                                                 LineageDirection direction) {
+  std::string sql = direction == LineageDirection::up
+                        ? "SELECT a.artifact_id, v.value FROM artifacts a JOIN artifact_values v ON v.seq = a.seq "
+                          "AND v.path = 'based_on' WHERE a.artifact_id = $1"
+                        : "SELECT a.artifact_id, v.value FROM artifact_values v JOIN artifacts a ON a.seq = v.seq "
+                          "WHERE v.path = 'based_on' AND v.value = $1 ORDER BY a.seq";
+  std::vector<LineageEdge> edges;
+  for (const auto& id : ids) {
+    ASSIGN_OR_RETURN(auto r, m_conn->exec(sql, {id}));
+    for (int i = 0; i < r.rows(); ++i) edges.push_back({std::string(r.text(i, 0)), std::string(r.text(i, 1)), 1});
+  }
+  return edges;
+}
+
+}  // namespace cairn::catalog

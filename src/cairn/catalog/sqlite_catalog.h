@@ -1,0 +1,48 @@
+// SqliteCatalog: the embedded Catalog backend (one SQLite file, WAL mode).
+//
+// Contract: implements Catalog (catalog.h). Schema (versioned by PRAGMA user_version):
+// artifacts(seq, artifact_id, name, version, username, hostname, run_id, creation_time ms,
+// git_commit, git_branch, git_dirty, label_{datatype,ticket,project,dataset,description}, record
+// JSON) with indexes on (username, creation_time), (username, label_datatype, creation_time),
+// (creation_time), (label_datatype, creation_time), label_ticket, label_project, label_dataset,
+// (name, version) unique; artifact_values(seq, path, value) with indexes on (path, value, seq)
+// and (seq, path), see record_index.h. Writers use BEGIN IMMEDIATE with a 60 s
+// busy timeout and retry, so concurrent processes serialize instead of failing. A file with a
+// newer schema version is refused (ErrorCode::corrupt) rather than guessed at.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "cairn/catalog/catalog.h"
+
+namespace cairn::catalog {
+
+namespace sqlite {
+class Database;
+}
+
+class SqliteCatalog final : public Catalog {
+ public:
+  // Opens (creating if needed) the catalog file at path; its folder must exist.
+  static Expected<std::unique_ptr<SqliteCatalog>> open(const std::string& path);
+  ~SqliteCatalog() override;
+
+  Expected<std::vector<ArtifactRecord>> put(std::vector<ArtifactRecord> records) override;
+  Expected<ArtifactRecord> get(std::string_view artifact_id) override;
+  Expected<FindResult> find(const Query& query, FindOptions options) override;
+  Expected<std::int64_t> latest_version(std::string_view name) override;
+
+ protected:
+  Expected<std::vector<LineageEdge>> direct_links(const std::vector<std::string>& ids,
+                                                  LineageDirection direction) override;
+
+ private:
+  explicit SqliteCatalog(std::unique_ptr<sqlite::Database> db);
+  Status begin_immediate();
+  Status insert_batch(std::vector<ArtifactRecord>& records);
+
+  std::unique_ptr<sqlite::Database> m_db;
+};
+
+}  // namespace cairn::catalog

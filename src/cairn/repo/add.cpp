@@ -88,6 +88,7 @@ struct TrackRequest {
 // Tracks one output inside its .dvc file. Returns whether the .dvc file or .gitignore changed
 // (their paths appended to `changed`).
 Status track_output(Repository& repo, const TrackRequest& req, std::size_t jobs,
+                    std::vector<object::ObjectId>& stored_dirs,
                     std::vector<std::string>& changed, std::vector<std::string>& dvc_files) {
   env::Env* env = repo.env();
   const std::string dvc_path = req.out_abs + ".dvc";
@@ -144,6 +145,7 @@ Status track_output(Repository& repo, const TrackRequest& req, std::size_t jobs,
   env->crash_point("add.objects_stored");
 
   if (req.source_abs != req.out_abs) TRY_STATUS(place_copy(repo, state, req.out_abs));
+  if (insert == Insert::yes && state.is_dir) stored_dirs.push_back(state.id);
 
   entry->id = state.id;
   entry->legacy_no_hash_key = false;
@@ -195,6 +197,7 @@ Expected<AddResult> add(Repository& repo, const AddOptions& options) {
     return make_error(ErrorCode::invalid_input, "multiple targets can't be used with --out");
   AddResult result;
   std::vector<std::string> changed;
+  std::vector<object::ObjectId> stored_dirs;
   std::unique_ptr<GitRepo> git;
   if (repo.scm() == Scm::git) {
     auto g = GitRepo::open(repo.root());
@@ -215,9 +218,10 @@ Expected<AddResult> add(Repository& repo, const AddOptions& options) {
     } else {
       TRY_STATUS(check_target_path(repo, abs, t, git.get()));
     }
-    auto s = track_output(repo, req, options.jobs, changed, result.dvc_files);
+    auto s = track_output(repo, req, options.jobs, stored_dirs, changed, result.dvc_files);
     if (!s) return std::unexpected(s.error());
   }
+  remember_in_cache(repo, stored_dirs);
   // As DVC: every .dvc file of the command (written or not) and each changed .gitignore.
   std::set<std::string> uniq(changed.begin(), changed.end());
   uniq.insert(result.dvc_files.begin(), result.dvc_files.end());
@@ -257,6 +261,7 @@ Expected<AddResult> commit(Repository& repo, const CommitOptions& options) {
   }
   AddResult result;
   std::vector<std::string> changed;
+  std::vector<object::ObjectId> stored_dirs;
   for (const auto& f : files) {
     ASSIGN_OR_RETURN(auto file, load_dvc_file(repo.env(), f, repo.rel_to_cwd(f)));
     if (file.is_import()) continue;
@@ -266,9 +271,10 @@ Expected<AddResult> commit(Repository& repo, const CommitOptions& options) {
       req.out_abs = req.source_abs = path::normalize(path::join(file.base_dir(), o.path));
       req.force = options.force;
       req.must_exist_in_file = true;
-      TRY_STATUS(track_output(repo, req, options.jobs, changed, result.dvc_files));
+      TRY_STATUS(track_output(repo, req, options.jobs, stored_dirs, changed, result.dvc_files));
     }
   }
+  remember_in_cache(repo, stored_dirs);
   std::set<std::string> uniq(changed.begin(), changed.end());
   result.files_to_track.assign(uniq.begin(), uniq.end());
   return result;

@@ -1,6 +1,7 @@
 #include "cairn/repo/output_state.h"
 
 #include <chrono>
+#include <thread>
 
 #include "cairn/util/counters.h"
 #include "cairn/util/thread_pool.h"
@@ -33,9 +34,11 @@ Expected<OutputState> compute_output_state(Repository& repo, const std::string& 
     const std::string memo_key = (mode == HashMode::md5 ? "md5:" : "dos2unix:") + abs_path;
     std::int64_t newest_mtime = 0;
     Md5Digest fingerprint;
-    if (use_memo) {
+    {
       TraceSpan t("fingerprint");
       fingerprint = walk_fingerprint(out.files, mode, newest_mtime);
+    }
+    if (use_memo) {
       if (auto hit = repo.tree_memo().lookup(memo_key, fingerprint)) {
         out.id = object::ObjectId{hit->dir_md5, hname};
         out.size = hit->size;
@@ -64,7 +67,9 @@ Expected<OutputState> compute_output_state(Repository& repo, const std::string& 
     }
     for (const auto& f : out.files) out.size += f.st.size;
     out.nfiles = out.files.size();
-    if (use_memo) {
+    // Every hash of the walk is known now (add and commit too), so the next status of this
+    // unchanged tree is answered from the memo.
+    {
       const auto now_ns =
           std::chrono::duration_cast<std::chrono::nanoseconds>(repo.env()->now().time_since_epoch()).count();
       if (newest_mtime + cache::TreeMemo::k_racy_ns < now_ns)
@@ -81,6 +86,24 @@ Expected<OutputState> compute_output_state(Repository& repo, const std::string& 
   out.size = st->size;
   out.isexec = st->is_exec();
   return out;
+}
+
+void remember_in_cache(Repository& repo, const std::vector<object::ObjectId>& dir_ids) {
+  if (dir_ids.empty()) return;
+  auto& memo = repo.presence_memo();
+  // The objects were written just now: wait out the racy window once (at most ~21 ms).
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    const auto now_ns =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(repo.env()->now().time_since_epoch()).count();
+    auto fp = memo.fingerprint(repo.store(), dir_ids.front().name, now_ns);
+    if (!fp) return;
+    if (*fp) {
+      for (const auto& id : dir_ids)
+        if (id.name == dir_ids.front().name) memo.insert(id, **fp);
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::nanoseconds(cache::PresenceMemo::k_racy_ns + 1'000'000));
+  }
 }
 
 Expected<bool> output_in_cache(Repository& repo, const object::ObjectId& id) {

@@ -35,6 +35,11 @@ Expected<OutputState> compute_output_state(Repository& repo, const std::string& 
 // changed_cache: the `.dir`, then each file; 0444 objects are trusted).
 Expected<bool> output_in_cache(Repository& repo, const object::ObjectId& id);
 
+// Records in the presence memo that every object of these `.dir` outputs is in the cache
+// (called by add/commit right after storing them, under the repository lock). Best effort:
+// waits out the memo's racy window once, records nothing on error.
+void remember_in_cache(Repository& repo, const std::vector<object::ObjectId>& dir_ids);
+
 // The jobs to use when the user gave none (-j 0).
 std::size_t resolve_jobs(std::size_t jobs);
 

@@ -7,6 +7,8 @@
 #include <string>
 
 #include "cairn/pipeline/py_format.h"
+#include "cairn/pipeline/parse_error.h"
+#include "cairn/util/utf8.h"
 
 namespace cairn::pipeline {
 namespace {
@@ -17,24 +19,6 @@ constexpr int kMaxDepth = 512;
 
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
-}
-
-void append_utf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
 }
 
 // Length of the valid UTF-8 sequence at s[i], or 0.
@@ -57,7 +41,7 @@ std::size_t utf8_len(std::string_view s, std::size_t i) {
 
 class JsonParser {
  public:
-  JsonParser(std::string_view text, std::string_view filename) : m_s(text), m_file(filename) {}
+  JsonParser(std::string_view text, std::string_view filename) : m_s(text), m_errors(text, filename) {}
 
   Expected<Node> run() {
     for (std::size_t i = 0; i < m_s.size();) {
@@ -85,22 +69,9 @@ class JsonParser {
   }
 
  private:
-  bool fail(const std::string& what) {
-    if (m_error.empty()) m_error = std::to_string(line_at(m_pos)) + ": " + what;
-    return false;
-  }
-  std::unexpected<Error> error() const {
-    return make_error(ErrorCode::invalid_input, std::string(m_file) + ":" + m_error);
-  }
-  int line_at(std::size_t pos) {
-    if (pos < m_line_pos) {
-      m_line_pos = 0;
-      m_line = 1;
-    }
-    for (; m_line_pos < pos && m_line_pos < m_s.size(); ++m_line_pos)
-      if (m_s[m_line_pos] == '\n') ++m_line;
-    return m_line;
-  }
+  bool fail(const std::string& what) { return m_errors.fail(m_pos, what); }
+  std::unexpected<Error> error() const { return m_errors.error(); }
+  int line_at(std::size_t pos) { return m_errors.line_at(pos); }
   char peek() const { return m_pos < m_s.size() ? m_s[m_pos] : '\0'; }
   bool eof() const { return m_pos >= m_s.size(); }
   void skip_ws() {
@@ -330,11 +301,8 @@ class JsonParser {
   }
 
   std::string_view m_s;
-  std::string_view m_file;
   std::size_t m_pos = 0;
-  std::size_t m_line_pos = 0;
-  int m_line = 1;
-  std::string m_error;
+  FirstParseError m_errors;
 };
 
 }  // namespace

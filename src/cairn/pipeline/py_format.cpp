@@ -9,6 +9,7 @@
 
 #include "cairn/pipeline/py_value.h"
 #include "cairn/util/py_json.h"
+#include "cairn/util/utf8.h"
 
 namespace cairn::pipeline::py {
 namespace {
@@ -57,24 +58,6 @@ bool printable(char32_t cp) {
   if (cp == 0xFFFE || cp == 0xFFFF) return false;
   if (cp >= 0xE0000) return false;
   return true;
-}
-
-void append_utf8(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
 }
 
 // A number as Python sees it: an exact integer or a double.

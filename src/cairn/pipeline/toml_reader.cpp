@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "cairn/pipeline/py_format.h"
+#include "cairn/pipeline/parse_error.h"
+#include "cairn/util/utf8.h"
 
 namespace cairn::pipeline {
 namespace {
@@ -62,24 +64,6 @@ bool valid_utf8(std::string_view s, std::size_t& bad) {
   return true;
 }
 
-void append_utf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
 std::string two(int v) {
   char buf[8];
   std::snprintf(buf, sizeof buf, "%02d", v);
@@ -104,7 +88,7 @@ std::string path_index(const std::string& path, std::size_t index) {
 
 class TomlParser {
  public:
-  TomlParser(std::string_view text, std::string_view filename) : m_s(text), m_file(filename) {}
+  TomlParser(std::string_view text, std::string_view filename) : m_s(text), m_errors(text, filename) {}
 
   Expected<Node> run() {
     std::size_t bad = 0;
@@ -124,22 +108,9 @@ class TomlParser {
 
  private:
   // ---- errors and positions -----------------------------------------------------------------
-  bool fail(const std::string& what) {
-    if (m_error.empty()) m_error = std::to_string(line_at(m_pos)) + ": " + what;
-    return false;
-  }
-  std::unexpected<Error> error() const {
-    return make_error(ErrorCode::invalid_input, std::string(m_file) + ":" + m_error);
-  }
-  int line_at(std::size_t pos) {
-    if (pos < m_line_pos) {
-      m_line_pos = 0;
-      m_line = 1;
-    }
-    for (; m_line_pos < pos && m_line_pos < m_s.size(); ++m_line_pos)
-      if (m_s[m_line_pos] == '\n') ++m_line;
-    return m_line;
-  }
+  bool fail(const std::string& what) { return m_errors.fail(m_pos, what); }
+  std::unexpected<Error> error() const { return m_errors.error(); }
+  int line_at(std::size_t pos) { return m_errors.line_at(pos); }
   bool eof() const { return m_pos >= m_s.size(); }
   char peek(std::size_t ahead = 0) const { return m_pos + ahead < m_s.size() ? m_s[m_pos + ahead] : '\0'; }
   std::string describe(char c) const {
@@ -620,7 +591,7 @@ class TomlParser {
       return true;
     }
     if (auto dt = date_time(tok)) {
-      if (dt->empty()) return m_error.empty() ? fail("invalid date or time '" + tok + "'") : false;
+      if (dt->empty()) return !m_errors.failed() ? fail("invalid date or time '" + tok + "'") : false;
       out = Node::string(*dt);
       return true;
     }
@@ -779,11 +750,8 @@ class TomlParser {
   }
 
   std::string_view m_s;
-  std::string_view m_file;
   std::size_t m_pos = 0;
-  std::size_t m_line_pos = 0;
-  int m_line = 1;
-  std::string m_error;
+  FirstParseError m_errors;
   Node m_root;
   Node* m_current = nullptr;
   std::string m_current_path;

@@ -1,5 +1,6 @@
 // Minimal XML for S3 documents; see s3_xml.h.
 #include "cairn/remote/s3_xml.h"
+#include "cairn/util/utf8.h"
 
 #include <cctype>
 #include <cstdio>
@@ -9,24 +10,6 @@
 namespace cairn::remote::s3 {
 
 namespace {
-
-void append_utf8(std::string& out, unsigned long cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp <= 0x10FFFF) {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
 
 bool is_name_end(char c) {
   return c == '>' || c == '/' || c == ' ' || c == '\t' || c == '\n' || c == '\r';

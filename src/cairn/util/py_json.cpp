@@ -1,5 +1,6 @@
 // Python-compatible JSON text (see py_json.h).
 #include "cairn/util/py_json.h"
+#include "cairn/util/utf8.h"
 
 #include <algorithm>
 #include <charconv>
@@ -14,50 +15,6 @@
 namespace cairn::pyjson {
 namespace {
 
-// Decodes UTF-8 like Python's surrogateescape: invalid bytes become U+DC80..U+DCFF.
-std::u32string decode(std::string_view s) {
-  std::u32string out;
-  out.reserve(s.size());
-  std::size_t i = 0;
-  while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      out.push_back(c);
-      ++i;
-      continue;
-    }
-    std::size_t n = 0;
-    char32_t cp = 0;
-    if ((c & 0xE0) == 0xC0) {
-      n = 1;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      n = 2;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      n = 3;
-      cp = c & 0x07;
-    }
-    bool ok = n > 0 && i + n < s.size();
-    for (std::size_t k = 1; ok && k <= n; ++k) {
-      auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) ok = false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if (ok && ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
-               (cp >= 0xD800 && cp <= 0xDFFF)))
-      ok = false;
-    if (!ok) {
-      out.push_back(0xDC00 + c);
-      ++i;
-      continue;
-    }
-    out.push_back(cp);
-    i += n + 1;
-  }
-  return out;
-}
-
 void append_u_escape(std::string& out, unsigned unit) {
   static const char* kHex = "0123456789abcdef";
   out += "\\u";
@@ -66,7 +23,7 @@ void append_u_escape(std::string& out, unsigned unit) {
 
 void append_quoted(std::string& out, std::string_view utf8) {
   out.push_back('"');
-  for (char32_t cp : decode(utf8)) {
+  for (char32_t cp : decode_utf8(utf8, InvalidByte::surrogate_escape)) {
     switch (cp) {
       case U'"':
         out += "\\\"";
@@ -148,7 +105,7 @@ void dump(std::string& out, const Json& value) {
       };
       std::vector<Item> keys;
       for (auto it = value.begin(); it != value.end(); ++it) {
-        keys.push_back(Item{decode(it.key()), &it.key(), &it.value()});
+        keys.push_back(Item{decode_utf8(it.key(), InvalidByte::surrogate_escape), &it.key(), &it.value()});
       }
       std::sort(keys.begin(), keys.end(), [](const Item& a, const Item& b) { return a.decoded < b.decoded; });
       out.push_back('{');

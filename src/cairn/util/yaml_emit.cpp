@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "cairn/util/yaml_node.h"
+#include "cairn/util/utf8.h"
 
 namespace cairn::yaml {
 namespace {
@@ -29,75 +30,6 @@ constexpr int kBestIndent = 2;
 constexpr int kBestWidth = 80;
 // ruamel: len(prepared tag "!!str") + len(key) < MAX_SIMPLE_KEY_LENGTH (128).
 constexpr std::size_t kMaxSimpleKeyLength = 128 - 5;
-
-// Decodes UTF-8 to code points; invalid bytes become U+FFFD.
-std::u32string decode_utf8(std::string_view s) {
-  std::u32string out;
-  out.reserve(s.size());
-  std::size_t i = 0;
-  while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    std::size_t n = 0;
-    char32_t cp = 0;
-    if (c < 0x80) {
-      out.push_back(c);
-      ++i;
-      continue;
-    }
-    if ((c & 0xE0) == 0xC0) {
-      n = 1;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      n = 2;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      n = 3;
-      cp = c & 0x07;
-    } else {
-      out.push_back(0xFFFD);
-      ++i;
-      continue;
-    }
-    bool ok = i + n < s.size();
-    for (std::size_t k = 1; ok && k <= n; ++k) {
-      auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) {
-        ok = false;
-      } else {
-        cp = (cp << 6) | (cc & 0x3F);
-      }
-    }
-    if (ok && ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
-               (cp >= 0xD800 && cp <= 0xDFFF)))
-      ok = false;
-    if (!ok) {
-      out.push_back(0xFFFD);
-      ++i;
-      continue;
-    }
-    out.push_back(cp);
-    i += n + 1;
-  }
-  return out;
-}
-
-void append_utf8(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
 
 bool is_break(char32_t ch) {
   return ch == U'\n' || ch == 0x85 || ch == 0x2028 || ch == 0x2029;
@@ -301,7 +233,7 @@ class Emitter {
       s.is_null = true;
       return s;
     }
-    s.text = decode_utf8(node.scalar_text());
+    s.text = decode_utf8(node.scalar_text(), InvalidByte::replacement_char);
     if (node.is_string()) s.implicit_plain = resolve_plain(node.scalar_text()) == Resolved::string;
     return s;
   }
@@ -344,7 +276,7 @@ class Emitter {
     for (const auto& [key, value] : node.entries()) {
       write_indent();
       Scalar k;
-      k.text = decode_utf8(key);
+      k.text = decode_utf8(key, InvalidByte::replacement_char);
       k.implicit_plain = resolve_plain(key) == Resolved::string;
       Analysis ka = analyze_scalar(k.text);
       bool simple = k.text.size() < kMaxSimpleKeyLength && !ka.multiline;

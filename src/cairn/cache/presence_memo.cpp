@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "cairn/cache/state_file.h"
 #include "cairn/util/path.h"
 
 namespace cairn::cache {
@@ -17,21 +18,13 @@ std::string PresenceMemo::key_of(const object::ObjectId& id) {
 void PresenceMemo::load() {
   if (m_loaded) return;
   m_loaded = true;
-  auto data = m_env->read_file(m_file);
-  if (!data || !data->starts_with(k_magic)) return;
   // Lines: "<name>:<md5>.dir <fingerprint hex>\n"
-  std::string_view rest = std::string_view(*data).substr(k_magic.size());
-  while (!rest.empty()) {
-    auto nl = rest.find('\n');
-    if (nl == std::string_view::npos) break;
-    std::string_view line = rest.substr(0, nl);
-    rest.remove_prefix(nl + 1);
+  for_each_state_line(m_env, m_file, k_magic, [&](std::string_view line) {
     auto sp = line.find(' ');
-    if (sp == std::string_view::npos) continue;
+    if (sp == std::string_view::npos) return;
     auto fp = Md5Digest::from_hex(line.substr(sp + 1));
-    if (!fp) continue;
-    m_entries.push_back({std::string(line.substr(0, sp)), *fp});
-  }
+    if (fp) m_entries.push_back({std::string(line.substr(0, sp)), *fp});
+  });
 }
 
 Expected<std::optional<Md5Digest>> PresenceMemo::fingerprint(ObjectStore& store, object::HashName name,
@@ -77,8 +70,7 @@ Status PresenceMemo::save() {
     e.fingerprint.append_hex(out);
     out += '\n';
   }
-  TRY_STATUS(m_env->make_dirs(path::parent(m_file)));
-  TRY_STATUS(m_env->write_file_atomic(m_file, out, 0644, env::Durability::none));
+  TRY_STATUS(write_state_file(m_env, m_file, out));
   m_dirty = false;
   return ok();
 }

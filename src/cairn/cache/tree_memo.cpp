@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
-#include "cairn/util/path.h"
+#include "cairn/cache/state_file.h"
 
 namespace cairn::cache {
 namespace {
@@ -26,24 +26,17 @@ bool parse_u64(std::string_view s, std::uint64_t& out) {
 void TreeMemo::load() {
   if (m_loaded) return;
   m_loaded = true;
-  auto data = m_env->read_file(m_file);
-  if (!data || !data->starts_with(k_magic)) return;
   // Lines: "<fingerprint hex>\t<dir md5>\t<size>\t<nfiles>\t<key>\n" (key last: it may hold tabs).
-  std::string_view rest = std::string_view(*data).substr(k_magic.size());
-  while (!rest.empty()) {
-    auto nl = rest.find('\n');
-    if (nl == std::string_view::npos) break;
-    std::string_view line = rest.substr(0, nl);
-    rest.remove_prefix(nl + 1);
+  for_each_state_line(m_env, m_file, k_magic, [&](std::string_view line) {
     auto fp = Md5Digest::from_hex(next_field(line));
     std::string_view dir = next_field(line);
     TreeMemoValue v;
     if (!fp || dir.size() != 36 || !parse_u64(next_field(line), v.size) || !parse_u64(next_field(line), v.nfiles) ||
         line.empty())
-      continue;
+      return;
     v.dir_md5 = std::string(dir);
     m_entries.push_back({std::string(line), *fp, std::move(v)});
-  }
+  });
 }
 
 std::optional<TreeMemoValue> TreeMemo::lookup(const std::string& key, const Md5Digest& fingerprint) const {
@@ -68,8 +61,7 @@ Status TreeMemo::save() {
     out += '\t' + e.value.dir_md5 + '\t' + std::to_string(e.value.size) + '\t' + std::to_string(e.value.nfiles) + '\t' +
            e.key + '\n';
   }
-  TRY_STATUS(m_env->make_dirs(path::parent(m_file)));
-  TRY_STATUS(m_env->write_file_atomic(m_file, out, 0644, env::Durability::none));
+  TRY_STATUS(write_state_file(m_env, m_file, out));
   m_dirty = false;
   return ok();
 }

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "cairn/cli/commands.h"
+#include "cairn/cli/config_level_flags.h"
 #include "cairn/remote/remote.h"
 #include "cairn/env/env.h"
 #include "cairn/repo/config.h"
@@ -28,27 +29,6 @@ namespace {
 
 using repo::Config;
 using repo::ConfigLevel;
-
-struct LevelFlags {
-  bool system = false, global = false, project = false, local = false;
-  std::optional<ConfigLevel> level() const {
-    if (system) return ConfigLevel::system;
-    if (global) return ConfigLevel::global;
-    if (project) return ConfigLevel::repo;
-    if (local) return ConfigLevel::local;
-    return std::nullopt;
-  }
-};
-
-void add_level_flags(CLI::App* sub, LevelFlags& f) {
-  auto* g = sub->add_flag("--global", f.global, "Use global config.");
-  auto* s = sub->add_flag("--system", f.system, "Use system config.");
-  auto* p = sub->add_flag("--project", f.project, "Use project config (.dvc/config).");
-  auto* l = sub->add_flag("--local", f.local, "Use local config (.dvc/config.local).");
-  g->excludes(s, p, l);
-  s->excludes(p, l);
-  p->excludes(l);
-}
 
 constexpr const char* k_footer =
     "\nHaving any troubles? Hit us up at https://dvc.org/support, we are always happy to help!\n";

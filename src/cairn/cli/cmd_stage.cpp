@@ -9,20 +9,6 @@
 namespace cairn::cli {
 namespace {
 
-std::string shell_quote(const std::string& s) {
-  bool safe = !s.empty();
-  for (char c : s)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || std::string_view("@%+=:,./-_").find(c) != std::string_view::npos))
-      safe = false;
-  if (safe) return s;
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') out += "'\"'\"'";
-    else out.push_back(c);
-  }
-  return out + "'";
-}
-
 // Python's repr() of a str, as DVC's "%r" prints names.
 std::string py_repr(const std::string& s) {
   bool single = s.find('\'') != std::string::npos, dbl = s.find('"') != std::string::npos;
@@ -92,12 +78,7 @@ void register_stage(CLI::App& app, CliContext& ctx) {
         return;
       }
       out_line(ctx, "Added stage " + py_repr(res->address) + " in " + py_repr(res->dvc_yaml));
-      if (!res->files_to_track.empty() && !ctx.quiet) {
-        std::string cmd = "\tgit add";
-        for (const auto& f : res->files_to_track) cmd += " " + shell_quote(f);
-        out_line(ctx, "\nTo track the changes with git, run:\n\n" + cmd);
-        out_line(ctx, "\nTo enable auto staging, run:\n\n\tcairn config core.autostage true");
-      }
+      print_track_hint(ctx, res->files_to_track);
     });
   });
 }

@@ -2,7 +2,8 @@
 # The main job, end to end on embedded defaults: builds cairn, then in a scratch git
 # repository tracks a generated dataset (a folder of small files and one larger file),
 # shows status, modifies data, shows status and diff, commits, restores a deleted folder
-# with checkout, and garbage-collects — then proves real DVC reads the same repository.
+# with checkout, garbage-collects, pushes to a remote and pulls back into an empty cache —
+# then proves real DVC reads the same repository.
 set -euo pipefail
 top="$(cd "$(dirname "$0")/.." && pwd)"
 source "$top/scripts/versions.env"
@@ -45,6 +46,14 @@ rm -rf images
 step "$cairn" checkout
 step "$cairn" status
 step "$cairn" gc -w -f
+git add images.dvc && git commit -qm "update data"
+
+# share through a remote (a local folder here; s3:// works the same)
+step "$cairn" remote add -d storage "$work/remote"
+step "$cairn" push
+rm -rf .dvc/cache images embeddings.bin  # as a fresh clone would be
+step "$cairn" pull
+step "$cairn" status -c
 step "$dvc" status
 echo
 echo "demo finished: cairn and dvc $DVC_VERSION agree on this repository."

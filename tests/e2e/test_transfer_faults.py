@@ -143,3 +143,33 @@ def test_a_fault_that_never_clears_fails_in_bounded_time(side, moto, tmp_path):
         assert cache_objects(cache_dir(s.path)) == before, "a failed push must leave the cache untouched"
     finally:
         proxy.stop()
+
+
+def test_secret_from_config_local_is_never_printed(side, moto, tmp_path):
+    """Credentials in `.dvc/config.local` (remote modify --local): every output of push, status -c,
+    pull and fetch, at -v and -vv, through injected faults (retries log errors), leaves it out."""
+    s = side
+    secret = "cairnLocal/Secret+Key=MustNotLeak42"
+    for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        s.env.pop(k, None)
+        s.tool.env.pop(k, None)
+    s.run("store", "mb", "s3://faults-local-secret", "--endpoint-url", moto.endpoint,
+          extra_env={"AWS_ACCESS_KEY_ID": "AKIAX", "AWS_SECRET_ACCESS_KEY": "x"})
+    proxy = FaultProxy(moto.endpoint, {"500": 0.1, "reset": 0.1}, seed=5)
+    try:
+        _through(s, proxy, "faults-local-secret")
+        s.ok("remote", "modify", "--local", "store", "access_key_id", "AKIACAIRNLOCAL000001")
+        s.ok("remote", "modify", "--local", "store", "secret_access_key", secret)
+        assert secret in (s.path / ".dvc" / "config.local").read_text()
+        assert secret not in (s.path / ".dvc" / "config").read_text()
+        s.ok("add", "data/d1")
+        outputs = []
+        for args in (["push", "-vv"], ["status", "-c", "-v"], ["fetch", "-v"], ["pull", "-vv"],
+                     ["remote", "list"]):  # (`config --list` shows it on purpose, as DVC does)
+            r = s.run(*args)
+            outputs.append(r)
+            assert r.returncode == 0, r.describe()
+        for r in outputs:
+            assert secret not in r.stdout + r.stderr, r.describe()
+    finally:
+        proxy.stop()

@@ -1,5 +1,6 @@
-"""Real servers on 127.0.0.1 for the e2e tests: an S3 server (moto_server, a child process)
-and a static HTTP server (http.server in a thread of the test process).
+"""Real servers on 127.0.0.1 for the e2e tests: an S3 server (moto_server, a child process),
+a static HTTP server (http.server in a thread of the test process) and a fault-injecting
+reverse proxy to put in front of either (FaultProxy, also a thread).
 
 Both bind a free loopback port. A server that cannot be started makes the test FAIL
 (``pytest.fail``): tests are never skipped. ``CAIRN_MOTO_SERVER`` may name the moto_server

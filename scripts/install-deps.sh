@@ -43,3 +43,17 @@ if ! command -v moto_server >/dev/null 2>&1 && [ ! -x "$TOOLS_VENV/bin/moto_serv
   python3 -m venv "$TOOLS_VENV"
   "$TOOLS_VENV/bin/pip" install -q --disable-pip-version-check "moto[server]==$MOTO_VERSION"
 fi
+
+# The AWS CLI for bench/bench_remote.py (`aws s3 sync` side by side): PyPI, pinned, own venv.
+AWSCLI_VENV="${CAIRN_AWSCLI_VENV:-$HOME/.cache/cairn/tools-awscli-$AWSCLI_VERSION}"
+if [ ! -x "$AWSCLI_VENV/bin/aws" ] || ! "$AWSCLI_VENV/bin/aws" --version 2>&1 | grep -q "aws-cli/$AWSCLI_VERSION "; then
+  echo "install-deps: creating $AWSCLI_VENV with awscli==$AWSCLI_VERSION"
+  rm -rf "$AWSCLI_VENV"
+  python3 -m venv "$AWSCLI_VENV"
+  PYTHONNOUSERSITE=1 "$AWSCLI_VENV/bin/pip" install -q --disable-pip-version-check "awscli==$AWSCLI_VERSION"
+fi
+# awscli's own dependencies inside the venv (a pip that saw them elsewhere may have skipped them;
+# bench_remote.py's bare-client baseline imports botocore from this venv).
+if ! PYTHONNOUSERSITE=1 "$AWSCLI_VENV/bin/python" -c 'import botocore, s3transfer' 2>/dev/null; then
+  PYTHONNOUSERSITE=1 "$AWSCLI_VENV/bin/pip" install -q --disable-pip-version-check "awscli==$AWSCLI_VERSION" botocore s3transfer
+fi

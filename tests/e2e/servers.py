@@ -1,5 +1,6 @@
-"""Real servers on 127.0.0.1 for the e2e tests: an S3 server (moto_server, a child process)
-and a static HTTP server (http.server in a thread of the test process).
+"""Real servers on 127.0.0.1 for the e2e tests: an S3 server (moto_server, a child process),
+a static HTTP server (http.server in a thread of the test process) and a fault-injecting
+reverse proxy to put in front of either (FaultProxy, also a thread).
 
 Both bind a free loopback port. A server that cannot be started makes the test FAIL
 (``pytest.fail``): tests are never skipped. ``CAIRN_MOTO_SERVER`` may name the moto_server
@@ -122,6 +123,149 @@ class StaticHttp:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class FaultProxy:
+    """A loopback HTTP/1.1 reverse proxy in front of ``upstream`` (e.g. moto) that injects
+    faults into a fraction of the requests, from a daemon thread of the test process.
+
+    ``faults`` maps a kind to its probability per request (the rest are forwarded as they are):
+
+    * ``"500"``: answers ``500 InternalError`` (S3 error XML) without forwarding;
+    * ``"503"``: answers ``503 SlowDown`` (S3's throttling reply) without forwarding;
+    * ``"reset"``: reads the request, then resets the connection (TCP RST, no answer);
+    * ``"truncate"``: forwards, then sends the headers and half the body and resets (a body
+      cut mid-transfer; GET answers with a body only, else forwarded as they are);
+    * ``"delay"``: waits ``delay_s`` seconds, then forwards;
+    * ``"stall"``: sends nothing for ``stall_s`` seconds, then closes (a client read timeout).
+
+    One request (method + path + query) gets at most ``max_faults_per_request`` faults, so every
+    call succeeds within a client's retry budget however the dice fall. ``/moto-api`` requests
+    are never faulted. ``counts`` holds the number of faults injected by kind (and "forwarded").
+    The random generator is seeded: a run is reproducible up to thread scheduling.
+    """
+
+    def __init__(self, upstream: str, faults: dict, *, seed: int = 1, delay_s: float = 0.3,
+                 stall_s: float = 3.0, max_faults_per_request: int = 2):
+        import http.client
+        import random
+        import urllib.parse
+
+        up = urllib.parse.urlsplit(upstream)
+        self.faults = dict(faults)
+        self.counts = {k: 0 for k in list(faults) + ["forwarded"]}
+        self._per_request = {}
+        self._lock = threading.Lock()
+        self._rng = random.Random(seed)
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def _reset(self):
+                import struct
+                try:
+                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                except OSError:
+                    pass
+                self.close_connection = True
+                self.connection.close()
+
+            def _send(self, status, headers, body, head_only=False):
+                self.send_response_only(status)
+                for k, v in headers:
+                    self.send_header(k, v)
+                self.end_headers()
+                if body and not head_only:
+                    self.wfile.write(body)
+
+            def _s3_error(self, status, code, message):
+                body = (f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{code}</Code>'
+                        f"<Message>{message}</Message><RequestId>fault-proxy</RequestId></Error>").encode()
+                self._send(status, [("Content-Type", "application/xml"), ("Content-Length", str(len(body)))],
+                           body, head_only=self.command == "HEAD")
+
+            def _handle(self):
+                if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+                    self.send_error(501, "chunked request bodies are not supported by the fault proxy")
+                    return
+                n = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(n) if n else b""
+                kind = proxy._choose(self.command, self.path)
+                if kind == "500":
+                    return self._s3_error(500, "InternalError", "We encountered an internal error. Please try again.")
+                if kind == "503":
+                    return self._s3_error(503, "SlowDown", "Please reduce your request rate.")
+                if kind == "reset":
+                    return self._reset()
+                if kind == "stall":
+                    time.sleep(proxy.stall_s)
+                    self.close_connection = True
+                    return
+                if kind == "delay":
+                    time.sleep(proxy.delay_s)
+                conn = http.client.HTTPConnection(up.hostname, up.port, timeout=120)
+                try:
+                    headers = {k: v for k, v in self.headers.items() if k.lower() not in ("connection", "expect")}
+                    conn.request(self.command, self.path, body=body if body or n else None, headers=headers)
+                    resp = conn.getresponse()
+                    data = resp.read()
+                    out = [(k, v) for k, v in resp.getheaders()
+                           if k.lower() not in ("connection", "transfer-encoding", "content-length", "keep-alive")]
+                    length = resp.getheader("Content-Length") if self.command == "HEAD" else str(len(data))
+                    if length is not None:
+                        out.append(("Content-Length", length))
+                    if kind == "truncate" and self.command == "GET" and len(data) > 1:
+                        self.send_response_only(resp.status)
+                        for k, v in out:
+                            self.send_header(k, v)
+                        self.end_headers()
+                        self.wfile.write(data[: len(data) // 2])
+                        self.wfile.flush()
+                        return self._reset()
+                    with proxy._lock:
+                        proxy.counts["forwarded"] += 1
+                    self._send(resp.status, out, data, head_only=self.command == "HEAD")
+                finally:
+                    conn.close()
+
+            do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = lambda self: self._handle()
+
+        self.delay_s, self.stall_s, self.max_faults = delay_s, stall_s, max_faults_per_request
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def _choose(self, method: str, path: str) -> str | None:
+        if path.startswith("/moto-api"):
+            return None
+        with self._lock:
+            key = (method, path)
+            if self._per_request.get(key, 0) >= self.max_faults:
+                return None
+            x, acc = self._rng.random(), 0.0
+            for kind, p in self.faults.items():
+                acc += p
+                if x < acc:
+                    if kind == "truncate" and method != "GET":
+                        return None
+                    self._per_request[key] = self._per_request.get(key, 0) + 1
+                    self.counts[kind] += 1
+                    return kind
+            return None
+
+    def total_faults(self) -> int:
+        with self._lock:
+            return sum(v for k, v in self.counts.items() if k != "forwarded")
 
     def stop(self) -> None:
         self.server.shutdown()

@@ -63,7 +63,8 @@ bool report_transfer(const repo::TransferResult& r, const char* what, const char
   }
   for (const auto& f : r.failures) error_line("failed to transfer '" + f.oid + "' - " + f.message);
   if (r.failed == 0) return true;
-  error_line(std::string("failed to ") + what + " data from the cloud - " + std::to_string(r.failed) +
+  const char* direction = std::string_view(what) == "push" ? " data to the cloud - " : " data from the cloud - ";
+  error_line(std::string("failed to ") + what + direction + std::to_string(r.failed) +
              " files failed to " + method);
   return false;
 }

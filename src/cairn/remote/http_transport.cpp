@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <optional>
@@ -75,6 +76,18 @@ size_t on_read(char* buf, size_t size, size_t count, void* user) {
   return take;
 }
 
+// libcurl rewinds the body when it re-sends a request on a new connection (a reused one the
+// server had closed): an in-memory body rewinds; a streamed one cannot (the exchange then fails
+// with CURLE_SEND_FAIL_REWIND, a transient error: the caller's retry starts over).
+int on_seek(void* user, curl_off_t offset, int origin) {
+  auto* ex = static_cast<Exchange*>(user);
+  if (ex->request->reader || origin != SEEK_SET || offset < 0 ||
+      static_cast<std::uint64_t>(offset) > ex->request->body.size())
+    return CURL_SEEKFUNC_CANTSEEK;
+  ex->memory_body = ex->request->body.substr(static_cast<std::size_t>(offset));
+  return CURL_SEEKFUNC_OK;
+}
+
 size_t on_header(char* data, size_t size, size_t count, void* user) {
   auto* ex = static_cast<Exchange*>(user);
   std::size_t n = size * count;
@@ -112,6 +125,7 @@ ErrorCode code_of(CURLcode rc) {
     case CURLE_HTTP2_STREAM:
     case CURLE_WEIRD_SERVER_REPLY:
     case CURLE_AGAIN:
+    case CURLE_SEND_FAIL_REWIND:
       return ErrorCode::unavailable;
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CACERT_BADFILE:
@@ -265,11 +279,15 @@ Expected<HttpResponse> HttpTransport::perform(const HttpRequest& request) {
     curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, body_size);
     curl_easy_setopt(h, CURLOPT_READFUNCTION, &on_read);
     curl_easy_setopt(h, CURLOPT_READDATA, &ex);
+    curl_easy_setopt(h, CURLOPT_SEEKFUNCTION, &on_seek);
+    curl_easy_setopt(h, CURLOPT_SEEKDATA, &ex);
   } else if (request.method == "POST") {
     curl_easy_setopt(h, CURLOPT_POST, 1L);
     curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, body_size);
     curl_easy_setopt(h, CURLOPT_READFUNCTION, &on_read);
     curl_easy_setopt(h, CURLOPT_READDATA, &ex);
+    curl_easy_setopt(h, CURLOPT_SEEKFUNCTION, &on_seek);
+    curl_easy_setopt(h, CURLOPT_SEEKDATA, &ex);
   } else {
     curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   }

@@ -9,6 +9,7 @@
 #include "cairn/repo/remote_presence.h"
 #include "cairn/repo/transfer_plan.h"
 #include "cairn/repo/used_objects.h"
+#include "cairn/util/path.h"
 
 namespace cairn::repo {
 
@@ -125,6 +126,24 @@ Status fetch_group(Repository& repo, ObjectGroup& group, TransferResult& result)
   return ok();
 }
 
+// Partial imports come from their source (DVC adds the dependency's filesystem as the
+// output's remote storage); the output has no recorded hash, so each fetch re-reads it.
+Status fetch_partial_imports(Repository& repo, const TransferOptions& options, TransferResult& result) {
+  ASSIGN_OR_RETURN(auto files, collect_partial_imports(repo, options.targets));
+  for (const auto& file : files) {
+    auto fetched = import_url_fetch(repo, file, options.jobs);
+    if (!fetched) {
+      std::string out = repo.rel_to_cwd(path::normalize(path::join(file.base_dir(), file.outs[0].path)));
+      result.failures.push_back({out, fetched.error().message(), fetched.error().code()});
+      ++result.failed;
+      continue;
+    }
+    result.transferred += fetched->fetched.is_dir ? fetched->fetched.files.size() : 1;
+    result.imports.push_back(std::move(*fetched));
+  }
+  return ok();
+}
+
 }  // namespace
 
 Expected<TransferResult> fetch(Repository& repo, const TransferOptions& options) {
@@ -146,6 +165,7 @@ Expected<TransferResult> fetch(Repository& repo, const TransferOptions& options)
   }
   remotes->save_indexes();
   TRY_STATUS(status);
+  TRY_STATUS(fetch_partial_imports(repo, options, result));
   std::sort(result.failures.begin(), result.failures.end(),
             [](const TransferFailure& a, const TransferFailure& b) { return a.oid < b.oid; });
   std::sort(result.missing.begin(), result.missing.end());

@@ -14,6 +14,11 @@
 // reported (TransferResult::no_default_remote), as DVC does. A failed or corrupt download is
 // reported per object and leaves nothing in the cache; a remote that cannot be used at all
 // fails the whole fetch before anything is written.
+//
+// Partial imports (`import-url --no-download`, used_objects.h collect_partial_imports) are
+// read from their source into the cache, whatever -r says (DVC 3.67 does the same); the
+// source must still match the recorded dependency, else that import fails ("changed since it
+// was imported": run `update`). They are listed in TransferResult::imports for pull.
 // REQUIRES: the repository lock is held.
 #pragma once
 

@@ -424,18 +424,19 @@ Expected<ImportFetch> import_url_fetch(Repository& repo, const DvcFile& file, st
   return out;
 }
 
-Status import_url_checkout(Repository& repo, const ImportFetch& fetched, Force force) {
+Expected<ImportPlaced> import_url_checkout(Repository& repo, const ImportFetch& fetched, Force force) {
   ASSIGN_OR_RETURN(auto st, repo.env()->stat(fetched.out_abs, env::Follow::no));
   if (st) {
     ASSIGN_OR_RETURN(auto now, compute_output_state(repo, fetched.out_abs, HashMode::md5, Insert::no, 0,
                                                     FileHashes::not_needed));
-    if (now.exists && now.id.value == fetched.fetched.id.value) return ok();
+    if (now.exists && now.id.value == fetched.fetched.id.value) return ImportPlaced::unchanged;
     if (force == Force::no)
       return make_error(ErrorCode::conflict, "'" + repo.rel_to_cwd(fetched.out_abs) +
                                                  "' exists with other content; use --force to replace it");
     TRY_STATUS(repo.env()->remove_tree(fetched.out_abs));
   }
-  return place_output(repo, fetched.fetched, fetched.out_abs);
+  TRY_STATUS(place_output(repo, fetched.fetched, fetched.out_abs));
+  return st ? ImportPlaced::modified : ImportPlaced::added;
 }
 
 }  // namespace cairn::repo

@@ -105,7 +105,8 @@ Expected<ImportFetch> import_url_fetch(Repository& repo, const DvcFile& file, st
 
 // Links fetched data into the workspace at fetched.out_abs per cache.type (pull's checkout
 // step). An existing output whose content differs is replaced only with Force::yes (conflict
-// otherwise); one with the same content is left alone.
-Status import_url_checkout(Repository& repo, const ImportFetch& fetched, Force force);
+// otherwise); one with the same content is left alone. Says which of the three happened.
+enum class ImportPlaced { unchanged, added, modified };
+Expected<ImportPlaced> import_url_checkout(Repository& repo, const ImportFetch& fetched, Force force);
 
 }  // namespace cairn::repo

@@ -1,6 +1,7 @@
 #include "cairn/repo/pull.h"
 
 #include "cairn/repo/fetch.h"
+#include "cairn/repo/import_url.h"
 
 namespace cairn::repo {
 
@@ -12,6 +13,23 @@ Expected<PullResult> pull(Repository& repo, const PullOptions& options) {
   co.targets = options.transfer.targets;
   co.force = options.force;
   ASSIGN_OR_RETURN(result.checkout, checkout(repo, co));
+  // Partial imports fetched from their source (fetch.h) are placed last.
+  CheckoutResult& out = *result.checkout;
+  for (const auto& imp : result.fetch.imports) {
+    std::string name = repo.rel_to_cwd(imp.out_abs) + (imp.fetched.is_dir ? "/" : "");
+    std::size_t nfiles = imp.fetched.is_dir ? imp.fetched.files.size() : 1;
+    auto placed = import_url_checkout(repo, imp, options.force);
+    if (!placed) {
+      out.failed.push_back(repo.rel_to_cwd(imp.out_abs));
+      out.errors.push_back(placed.error().message());
+    } else if (*placed == ImportPlaced::added) {
+      out.added.push_back(name);
+      out.files_added += nfiles;
+    } else if (*placed == ImportPlaced::modified) {
+      out.modified.push_back(name);
+      out.files_modified += nfiles;
+    }
+  }
   return result;
 }
 

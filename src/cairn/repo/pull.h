@@ -1,7 +1,9 @@
 // pull: fetch (fetch.h) then checkout (checkout.h) of the same targets, as DVC 3.67's
 // `dvc pull` (dvc/repo/pull.py). When any download failed the checkout does not run (DVC
 // raises DownloadError first); otherwise the checkout runs even if objects were missing
-// everywhere, and its failures are reported in its result.
+// everywhere, and its failures are reported in its result. Partial imports fetched from their
+// source are then placed in the workspace (import_url_checkout; added/modified lines like any
+// output, a conflicting file without force is a failed target).
 // REQUIRES: the repository lock is held.
 #pragma once
 

@@ -18,12 +18,13 @@ namespace {
 
 Status push_group(Repository& repo, ObjectGroup& group, TransferResult& result) {
   CloudRemote& r = *group.remote;
-  std::vector<ObjectId> ids;
-  for (auto& o : group.objects()) ids.push_back(std::move(o.id));
   auto dir_files = group.dir_files();
-  PresenceQuery query{group.layout, ids, &dir_files};
+  PresenceQuery query{group.layout, {}, &dir_files};
+  for (auto& o : group.objects()) query.ids.push_back(std::move(o.id));
+  const std::vector<ObjectId>& ids = query.ids;
   ASSIGN_OR_RETURN(auto present, remote_presence(*r.remote, r.index.get(), query, r.presence_options()));
 
+  if (present.size() == ids.size()) return ok();  // ids are unique: all of them are there
   std::vector<ObjectId> absent;
   for (const auto& id : ids)
     if (!present.count(id.value)) absent.push_back(id);

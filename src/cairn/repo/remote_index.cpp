@@ -34,14 +34,14 @@ RemoteIndex::RemoteIndex(env::Env* env, const std::string& state_dir, std::strin
   m_file = path::join(state_dir, "remote-index/" + md5_hex(m_location));
 }
 
-std::string RemoteIndex::key_of(const object::ObjectId& id) {
-  std::string key(k_record, '\0');
+RemoteIndex::Key RemoteIndex::key_of(const object::ObjectId& id) {
+  Key key{};
   auto d = Md5Digest::from_hex(id.digest());
   if (d) std::memcpy(key.data(), d->bytes.data(), 16);
   unsigned char flags = 0;
   if (id.is_dir()) flags |= k_flag_dir;
   if (id.name == object::HashName::md5_dos2unix) flags |= k_flag_legacy;
-  key[16] = static_cast<char>(flags);
+  key[16] = flags;
   return key;
 }
 
@@ -62,7 +62,11 @@ void RemoteIndex::load() {
   at += 8;
   if ((s.size() - at) / k_record != count || (s.size() - at) % k_record != 0) return;
   m_ids.reserve(count);
-  for (std::uint64_t i = 0; i < count; ++i, at += k_record) m_ids.emplace(s.substr(at, k_record));
+  for (std::uint64_t i = 0; i < count; ++i, at += k_record) {
+    Key key;
+    std::memcpy(key.data(), s.data() + at, k_record);
+    m_ids.insert(key);
+  }
 }
 
 bool RemoteIndex::contains(const object::ObjectId& id) const { return m_ids.count(key_of(id)) != 0; }
@@ -83,7 +87,7 @@ Status RemoteIndex::save() {
   out += m_location;
   put_u64(out, m_ids.size());
   out.reserve(out.size() + m_ids.size() * k_record);
-  for (const auto& k : m_ids) out += k;
+  for (const auto& k : m_ids) out.append(reinterpret_cast<const char*>(k.data()), k.size());
   TRY_STATUS(m_env->make_dirs(path::parent(m_file)));
   TRY_STATUS(m_env->write_file_atomic(m_file, out, 0666, env::Durability::none));
   m_dirty = false;

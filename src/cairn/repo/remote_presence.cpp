@@ -92,6 +92,8 @@ Expected<std::unordered_set<std::string>> remote_presence(remote::Remote& remote
                                                           const PresenceOptions& options) {
   std::unordered_set<std::string> present;
   if (query.ids.empty()) return present;
+  present.reserve(query.ids.size());
+  std::vector<char> from_index(query.ids.size(), 0);  // known to the index: not re-inserted
   Checker checker(remote, query, options);
   auto files_of = [&](const std::string& dir_value) -> const std::vector<ObjectId>* {
     if (!query.dir_files) return nullptr;
@@ -117,11 +119,16 @@ Expected<std::unordered_set<std::string>> remote_presence(remote::Remote& remote
       if (confirmed.size() == sample.size()) {
         for (const auto* id : dirs) present.insert(id->value);
         for (const auto* id : files) present.insert(id->value);
+        for (const auto* group : {&dirs, &files})
+          for (const auto* id : *group) from_index[static_cast<std::size_t>(id - query.ids.data())] = 1;
       } else {
         index->clear();  // stale: the remote lost objects it was known to hold
       }
     }
   }
+
+  // Everything known (ids are unique): the no-op push / in-sync `status -c` of many objects.
+  if (present.size() == query.ids.size()) return present;
 
   // 2. `.dir` ids: a `.dir` on the remote implies its files.
   std::vector<const ObjectId*> dirs;
@@ -189,8 +196,8 @@ Expected<std::unordered_set<std::string>> remote_presence(remote::Remote& remote
   }
 
   if (index)
-    for (const auto& id : query.ids)
-      if (present.count(id.value)) index->insert(id);
+    for (std::size_t i = 0; i < query.ids.size(); ++i)
+      if (!from_index[i] && present.count(query.ids[i].value)) index->insert(query.ids[i]);
   return present;
 }
 

@@ -16,6 +16,7 @@
 
 #include "cairn/object/hash_info.h"
 #include "cairn/remote/remote.h"
+#include "cairn/repo/import_url.h"
 #include "cairn/repo/used_objects.h"
 #include "cairn/util/error.h"
 
@@ -45,6 +46,9 @@ struct TransferResult {
   // fetch/pull: neither -r nor core.remote is set (outputs without a `remote:` field were
   // skipped; DVC then warns "No remote provided and no default remote set.").
   bool no_default_remote = false;
+  // fetch/pull: partial imports (--no-download) taken from their source into the cache, in
+  // `.dvc` file order; their files count in `transferred`, a source that failed in `failed`.
+  std::vector<ImportFetch> imports;
 };
 
 // "md5: <id>" or "md5-dos2unix: <id>" (DVC's str(HashInfo)).

@@ -4,6 +4,7 @@
 
 #include "cairn/repo/add.h"
 #include "cairn/repo/dvc_file.h"
+#include "cairn/repo/import_url.h"
 #include "cairn/util/path.h"
 
 namespace cairn::repo {
@@ -67,6 +68,24 @@ Expected<std::vector<UsedOutput>> collect_used_outputs(Repository& repo, const s
     used.push_back(std::move(o));
   }
   return used;
+}
+
+Expected<std::vector<DvcFile>> collect_partial_imports(Repository& repo, const std::vector<std::string>& targets) {
+  std::vector<std::string> files;
+  if (targets.empty()) {
+    ASSIGN_OR_RETURN(files, repo.collect_dvc_files());
+  } else {
+    for (const auto& t : targets) {
+      auto f = dvc_file_for_target(repo, t);
+      if (f && std::find(files.begin(), files.end(), *f) == files.end()) files.push_back(*f);
+    }
+  }
+  std::vector<DvcFile> partial;
+  for (const auto& f : files) {
+    ASSIGN_OR_RETURN(auto file, load_dvc_file(repo.env(), f, repo.rel_to_cwd(f)));
+    if (is_partial_import(file)) partial.push_back(std::move(file));
+  }
+  return partial;
 }
 
 }  // namespace cairn::repo

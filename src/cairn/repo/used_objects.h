@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "cairn/object/hash_info.h"
+#include "cairn/repo/dvc_file.h"
 #include "cairn/repo/repository.h"
 
 namespace cairn::repo {
@@ -49,5 +50,12 @@ using OutputSource = std::function<Expected<SourcedOutputs>(Repository& repo, co
 Expected<std::vector<UsedOutput>> collect_used_outputs(Repository& repo, const std::vector<std::string>& targets,
                                                        Purpose purpose, const std::string& cli_remote,
                                                        const OutputSource& extra = {});
+
+// The partial imports (import_url.h is_partial_import: made with --no-download) among the
+// `.dvc` files in scope: all of them with no targets, else those the targets name. Targets
+// that are no `.dvc` file or output of one are ignored here (collect_used_outputs reports
+// them). fetch and pull take these from their source, as DVC 3.67 does (repo/index.py
+// _load_storage_from_import).
+Expected<std::vector<DvcFile>> collect_partial_imports(Repository& repo, const std::vector<std::string>& targets);
 
 }  // namespace cairn::repo

@@ -1,0 +1,352 @@
+#!/usr/bin/env python3
+"""Remote benchmark: push and pull with cairn vs DVC 3 (+ dvc-s3) vs `aws s3 sync`, side by
+side in one run, to an S3 server on loopback (moto_server, started here) and to a local folder.
+
+See bench/README.md. Quick check: ``python3 bench/bench_remote.py --smoke``.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_local import gen_big_file, gen_small_files, gen_tiny_files, rmtree  # noqa: E402
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+CACHE = Path("~/.cache/cairn").expanduser()
+
+
+def versions() -> dict:
+    out = {}
+    for line in (REPO_ROOT / "scripts" / "versions.env").read_text().splitlines():
+        if "=" in line and not line.lstrip().startswith("#"):
+            k, v = line.split("=", 1)
+            out[k.strip()] = v.strip()
+    return out
+
+
+VERSIONS = versions()
+DEFAULT_CAIRN = Path(os.environ.get("CAIRN_BIN") or REPO_ROOT / "build" / "src" / "cairn" / "cairn")
+DEFAULT_DVC = Path(os.environ.get("DVC_BIN") or CACHE / f"dvc-{VERSIONS['DVC_VERSION']}" / "bin" / "dvc")
+DEFAULT_AWS = CACHE / f"tools-awscli-{VERSIONS['AWSCLI_VERSION']}" / "bin" / "aws"
+ACCESS_KEY, SECRET_KEY = "AKIABENCHREMOTE00001", "bench/remote+secret=1"
+
+
+# ----------------------------------------------------------------------------- servers and tools
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class MotoServer:
+    def __init__(self, log: Path):
+        exe = os.environ.get("CAIRN_MOTO_SERVER") or shutil.which("moto_server") or str(
+            CACHE / f"tools-moto-{VERSIONS['MOTO_VERSION']}" / "bin" / "moto_server")
+        if not os.access(exe, os.X_OK):
+            sys.exit("bench_remote: moto_server not found (scripts/install-deps.sh installs it)")
+        self.port = free_port()
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self._log = open(log, "wb")
+        self.proc = subprocess.Popen([exe, "-H", "127.0.0.1", "-p", str(self.port)], stdout=self._log,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(self.endpoint + "/moto-api/", timeout=1).read()
+                return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        sys.exit(f"bench_remote: moto_server did not start (log: {log})")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._log.close()
+
+
+def tool_env(base: Path, endpoint: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DVC_", "AWS_", "CAIRN_"))}
+    for k, sub in [("DVC_SITE_CACHE_DIR", "site"), ("DVC_GLOBAL_CONFIG_DIR", "global"),
+                   ("DVC_SYSTEM_CONFIG_DIR", "system")]:
+        (base / sub).mkdir(parents=True, exist_ok=True)
+        env[k] = str(base / sub)
+        env[k.replace("DVC_", "CAIRN_")] = str(base / sub)
+    env.update({"DVC_NO_ANALYTICS": "1", "AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
+                "AWS_DEFAULT_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true",
+                "HOME": str(base / "home")})
+    (base / "home").mkdir(exist_ok=True)
+    return env
+
+
+def run(argv, cwd, env, timeout=None) -> subprocess.CompletedProcess:
+    p = subprocess.run([str(a) for a in argv], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    if p.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, argv))} failed ({p.returncode}) in {cwd}:\n{p.stdout}{p.stderr}")
+    return p
+
+
+def timed(argv, cwd, env, timeout=None) -> float:
+    t0 = time.perf_counter()
+    run(argv, cwd, env, timeout)
+    return time.perf_counter() - t0
+
+
+def make_bucket(endpoint: str, name: str) -> None:
+    req = urllib.request.Request(f"{endpoint}/{name}", data=b"", method="PUT", headers={
+        "Authorization": "AWS4-HMAC-SHA256 Credential=AKIAX/20240101/us-east-1/s3/aws4_request, "
+                         "SignedHeaders=host, Signature=0"})
+    urllib.request.urlopen(req, timeout=30).read()
+
+
+def link_tree(src: Path, dst: Path) -> None:
+    """dst mirrors src with hard links (the tools only read their inputs)."""
+    for dirpath, _, files in os.walk(src):
+        rel = Path(dirpath).relative_to(src)
+        (dst / rel).mkdir(parents=True, exist_ok=True)
+        for f in files:
+            os.link(Path(dirpath) / f, dst / rel / f)
+
+
+def tree_md5s(root: Path) -> dict:
+    out = {}
+    for dirpath, _, files in os.walk(root):
+        for f in files:
+            p = Path(dirpath) / f
+            out[p.relative_to(root).as_posix()] = hashlib.md5(p.read_bytes()).hexdigest()
+    return out
+
+
+# ----------------------------------------------------------------------------- one tool, one data set
+
+
+def dvc_tool_run(tool: str, binary: Path, work: Path, data: Path, remote_url: str, endpoint: str | None,
+                 jobs: int, timeout: int) -> dict:
+    """init, add (untimed), push, then pull into an empty cache and workspace (timed)."""
+    repo = work / "repo"
+    env = tool_env(work / "env", endpoint or "")
+    repo.mkdir(parents=True)
+    run(["git", "init", "-q"], repo, env)
+    run([binary, "init", "-q"], repo, env)
+    link_tree(data, repo / "data")
+    run([binary, "add", "-q", "data"], repo, env, timeout)
+    run([binary, "remote", "add", "-d", "store", remote_url], repo, env)
+    if endpoint:
+        run([binary, "remote", "modify", "store", "endpointurl", endpoint], repo, env)
+    jobs_args = ["-j", str(jobs)] if jobs else []
+    push = timed([binary, "push", "-q", *jobs_args], repo, env, timeout)
+    rmtree(repo / "data")
+    rmtree(repo / ".dvc" / "cache")
+    rmtree(repo / ".dvc" / "tmp")  # remote indexes (cairn) and state (dvc): as in a fresh clone
+    rmtree(Path(env["DVC_SITE_CACHE_DIR"]))
+    Path(env["DVC_SITE_CACHE_DIR"]).mkdir()
+    pull = timed([binary, "pull", "-q", *jobs_args], repo, env, timeout)
+    if tree_md5s(repo / "data") != tree_md5s(data):
+        raise RuntimeError(f"{tool}: pulled data differs from the original")
+    return {"push": push, "pull": pull}
+
+
+def aws_run(aws: Path, work: Path, data: Path, bucket: str, endpoint: str, timeout: int) -> dict:
+    env = tool_env(work / "env", endpoint)
+    work.mkdir(parents=True, exist_ok=True)
+    url = f"s3://{bucket}/data"
+    push = timed([aws, "s3", "sync", "--only-show-errors", "--endpoint-url", endpoint, data, url], work, env, timeout)
+    pull = timed([aws, "s3", "sync", "--only-show-errors", "--endpoint-url", endpoint, url, work / "down"], work, env,
+                 timeout)
+    if tree_md5s(work / "down") != tree_md5s(data):
+        raise RuntimeError("aws: downloaded data differs from the original")
+    return {"push": push, "pull": pull}
+
+
+BARE_LOOP = r"""
+import os, sys, time, concurrent.futures, botocore.session, botocore.config
+endpoint, bucket, root, threads = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+s = botocore.session.get_session()
+cfg = botocore.config.Config(max_pool_connections=max(10, threads))
+c = s.create_client("s3", endpoint_url=endpoint, region_name="us-east-1", config=cfg)
+files = [os.path.join(d, f) for d, _, fs in os.walk(root) for f in fs]
+def put(p):
+    with open(p, "rb") as f:
+        c.put_object(Bucket=bucket, Key="bare/" + os.path.relpath(p, root), Body=f.read())
+t0 = time.perf_counter()
+with concurrent.futures.ThreadPoolExecutor(threads) as ex:
+    list(ex.map(put, files))
+print(time.perf_counter() - t0)
+"""
+
+
+def bare_botocore(aws: Path, work: Path, data: Path, endpoint: str, bucket: str, threads: int) -> float:
+    """PUT every file with a bare botocore client (no hashing, no listing): moto's own cost."""
+    python = aws.parent / "python"
+    env = tool_env(work, endpoint)
+    p = run([python, "-c", BARE_LOOP, endpoint, bucket, data, threads], work, env)
+    return float(p.stdout.strip())
+
+
+# ----------------------------------------------------------------------------- main
+
+
+def fmt(x) -> str:
+    return "-" if x is None else f"{x:.2f}"
+
+
+def ratio(a, b) -> str:
+    return "-" if a is None or b is None or b <= 0 else f"{a / b:.1f}x"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--smoke", action="store_true", help="tiny sizes (CI): 200 files, 4 MiB, 2000 no-op objects")
+    ap.add_argument("--files", type=int, default=10000, help="small files of 4-16 KiB (default 10000)")
+    ap.add_argument("--big-mb", type=int, default=1024, help="size of the one big file in MiB (default 1024; 0: none)")
+    ap.add_argument("--noop-objects", type=int, default=100000,
+                    help="objects for the no-op push (cairn, local remote; default 100000; 0: skip)")
+    ap.add_argument("--noop-dvc", action="store_true", help="also time DVC's no-op push (slow to set up)")
+    ap.add_argument("--tools", default="cairn,dvc,aws", help="comma-separated subset of cairn,dvc,aws")
+    ap.add_argument("--backends", default="s3,local", help="comma-separated subset of s3,local")
+    ap.add_argument("--jobs", type=int, default=0, help="-j for push/pull (default: each tool's own)")
+    ap.add_argument("--cairn", type=Path, default=DEFAULT_CAIRN)
+    ap.add_argument("--dvc", type=Path, default=DEFAULT_DVC)
+    ap.add_argument("--aws", type=Path, default=DEFAULT_AWS)
+    ap.add_argument("--workdir", type=Path, help="where data and repos go (default: a temp dir)")
+    ap.add_argument("--keep", action="store_true", help="keep the work dir")
+    ap.add_argument("--json", type=Path, help="write the figures here")
+    ap.add_argument("--timeout", type=int, default=3600, help="per command, seconds")
+    a = ap.parse_args()
+    if a.smoke:
+        a.files, a.big_mb, a.noop_objects = 200, 4, 2000
+    tools = [t for t in a.tools.split(",") if t]
+    backends = [b for b in a.backends.split(",") if b]
+    for t, path in (("cairn", a.cairn), ("dvc", a.dvc), ("aws", a.aws)):
+        if t in tools and not os.access(path, os.X_OK):
+            sys.exit(f"bench_remote: {t} not found at {path} (scripts/install-deps.sh installs the pinned tools)")
+
+    work = a.workdir or Path(tempfile.mkdtemp(prefix="cairn-bench-remote-"))
+    work.mkdir(parents=True, exist_ok=True)
+    moto = MotoServer(work / "moto.log") if "s3" in backends else None
+    results: dict = {"params": {"files": a.files, "big_mb": a.big_mb, "noop_objects": a.noop_objects,
+                                "cpus": os.cpu_count(), "loadavg": os.getloadavg()[0]}, "rows": []}
+    try:
+        datasets = {}
+        small = work / "src-small"
+        gen_small_files(small, a.files, seed=1)
+        datasets[f"{a.files} files of 4-16 KiB"] = small
+        if a.big_mb:
+            big = work / "src-big"
+            gen_big_file(big / "big.bin", a.big_mb, seed=2)
+            datasets[f"1 file of {a.big_mb} MiB"] = big
+
+        n = 0
+        for label, data in datasets.items():
+            for backend in backends:
+                row = {"data": label, "backend": "S3 (moto)" if backend == "s3" else "local folder"}
+                for tool in tools:
+                    n += 1
+                    tw = work / f"run-{n}-{tool}"
+                    if tool == "aws":
+                        if backend != "s3":
+                            continue
+                        bucket = f"bench-aws-{n}"
+                        make_bucket(moto.endpoint, bucket)
+                        row[tool] = aws_run(a.aws, tw, data, bucket, moto.endpoint, a.timeout)
+                    else:
+                        if backend == "s3":
+                            bucket = f"bench-{tool}-{n}"
+                            make_bucket(moto.endpoint, bucket)
+                            url, endpoint = f"s3://{bucket}/store", moto.endpoint
+                        else:
+                            url, endpoint = str(tw / "remote"), None
+                        binary = a.cairn if tool == "cairn" else a.dvc
+                        row[tool] = dvc_tool_run(tool, binary, tw, data, url, endpoint, a.jobs, a.timeout)
+                    if not a.keep:
+                        rmtree(tw)
+                    print(f"  {label} / {row['backend']} / {tool}: {row[tool]}", file=sys.stderr, flush=True)
+                if backend == "s3" and "aws" in tools and data == small:
+                    make_bucket(moto.endpoint, "bench-bare")
+                    for threads in (1, 10):
+                        row[f"botocore_{threads}"] = bare_botocore(a.aws, work, data, moto.endpoint, "bench-bare",
+                                                                   threads)
+                results["rows"].append(row)
+
+        if a.noop_objects and "cairn" in tools:
+            results["noop"] = noop_push(a, work)
+    finally:
+        if moto:
+            moto.stop()
+        if not a.keep:
+            rmtree(work)
+        elif a.workdir is None:
+            print(f"kept {work}", file=sys.stderr)
+
+    print_table(results)
+    if a.json:
+        a.json.write_text(json.dumps(results, indent=2) + "\n")
+    return 0
+
+
+def noop_push(a, work: Path) -> dict:
+    """N tiny objects pushed to a local remote once; then the no-op push is timed (best of 3)."""
+    out = {}
+    data = work / "src-noop"
+    gen_tiny_files(data, a.noop_objects)
+    for tool in ["cairn"] + (["dvc"] if a.noop_dvc else []):
+        binary = a.cairn if tool == "cairn" else a.dvc
+        tw = work / f"noop-{tool}"
+        repo = tw / "repo"
+        env = tool_env(tw / "env", "")
+        repo.mkdir(parents=True)
+        run(["git", "init", "-q"], repo, env)
+        run([binary, "init", "-q"], repo, env)
+        link_tree(data, repo / "data")
+        run([binary, "add", "-q", "data"], repo, env, a.timeout)
+        run([binary, "remote", "add", "-d", "store", tw / "remote"], repo, env)
+        run([binary, "push", "-q"], repo, env, a.timeout)
+        times = [timed([binary, "push"], repo, env, a.timeout) for _ in range(3)]
+        out[tool] = min(times)
+        if not a.keep:
+            rmtree(tw)
+    return out
+
+
+def print_table(results: dict) -> None:
+    p = results["params"]
+    print(f"\nremote benchmark: {p['files']} small files, big file {p['big_mb']} MiB, "
+          f"{p['cpus']} CPUs, load average {p['loadavg']:.1f} at start; seconds (lower is better)\n")
+    print(f"| data | remote | op | cairn | dvc | aws s3 sync | dvc/cairn | aws/cairn |")
+    print(f"|---|---|---|---:|---:|---:|---:|---:|")
+    for row in results["rows"]:
+        for op in ("push", "pull"):
+            c = row.get("cairn", {}).get(op)
+            d = row.get("dvc", {}).get(op)
+            w = row.get("aws", {}).get(op)
+            print(f"| {row['data']} | {row['backend']} | {op} | {fmt(c)} | {fmt(d)} | {fmt(w)} | {ratio(d, c)} | "
+                  f"{ratio(w, c)} |")
+    for row in results["rows"]:
+        if "botocore_1" in row:
+            print(f"\nmoto's own cost ({row['data']}): bare botocore PUT loop {row['botocore_1']:.2f} s on 1 "
+                  f"thread, {row['botocore_10']:.2f} s on 10 threads (no hashing, no listing, no verification)")
+    if "noop" in results:
+        print(f"\nno-op push of {p['noop_objects']} objects (local remote, best of 3): " +
+              ", ".join(f"{t} {s:.2f} s" for t, s in results["noop"].items()))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

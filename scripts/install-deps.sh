@@ -43,3 +43,12 @@ if ! command -v moto_server >/dev/null 2>&1 && [ ! -x "$TOOLS_VENV/bin/moto_serv
   python3 -m venv "$TOOLS_VENV"
   "$TOOLS_VENV/bin/pip" install -q --disable-pip-version-check "moto[server]==$MOTO_VERSION"
 fi
+
+# MLflow for bench/bench_catalog.py (a real `mlflow server` to compare search_runs with), pinned,
+# in its own venv.
+MLFLOW_VENV="${CAIRN_MLFLOW_VENV:-$HOME/.cache/cairn/tools-mlflow-$MLFLOW_VERSION}"
+if [ ! -x "$MLFLOW_VENV/bin/mlflow" ]; then
+  echo "install-deps: creating $MLFLOW_VENV with mlflow==$MLFLOW_VERSION"
+  python3 -m venv "$MLFLOW_VENV"
+  "$MLFLOW_VENV/bin/pip" install -q --disable-pip-version-check "mlflow==$MLFLOW_VERSION"
+fi

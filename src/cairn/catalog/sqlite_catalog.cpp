@@ -18,7 +18,9 @@ constexpr int kSchemaVersion = 2;
 // per record) get no index entry (queries on argv scan; query_sql.h adds the "path <> 'argv'"
 // term that lets the planner use the partial index for every other path); optional label
 // indexes are partial; (username, creation_time) is served by the (username, label_datatype,
-// creation_time) index.
+// creation_time) index. The record JSON lives in its own table, so artifacts rows stay narrow
+// (queries that check many candidate rows touch a few cached pages) and only the returned
+// records are read.
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS artifacts (
   seq INTEGER PRIMARY KEY,
@@ -36,7 +38,10 @@ CREATE TABLE IF NOT EXISTS artifacts (
   label_ticket TEXT,
   label_project TEXT,
   label_dataset TEXT,
-  label_description TEXT,
+  label_description TEXT
+);
+CREATE TABLE IF NOT EXISTS artifact_records (
+  seq INTEGER PRIMARY KEY,
   record TEXT NOT NULL
 );
 CREATE UNIQUE INDEX IF NOT EXISTS artifacts_name_version ON artifacts (name, version) WHERE name IS NOT NULL;
@@ -77,25 +82,33 @@ constexpr DeferrableIndex kQueryIndexes[] = {
 // record by record.
 constexpr size_t kBulkLoadMin = 20000;
 
-// Version 1 -> 2: rebuild artifact_values with its clustering key, make the label indexes
-// partial. Runs inside the schema transaction.
-constexpr const char* kMigrate1To2 = R"sql(
-ALTER TABLE artifact_values RENAME TO artifact_values_v1;
-DROP INDEX IF EXISTS artifact_values_path_value;
-DROP INDEX IF EXISTS artifact_values_seq;
+// Version 1 -> 2, inside the schema transaction: kMigrate1To2Before moves the old tables aside
+// (and drops their named indexes), kSchema creates the new ones, kMigrate1To2After copies.
+constexpr const char* kMigrate1To2Before = R"sql(
 DROP INDEX IF EXISTS artifacts_user_time;
+DROP INDEX IF EXISTS artifacts_time;
+DROP INDEX IF EXISTS artifacts_user_datatype_time;
+DROP INDEX IF EXISTS artifacts_datatype_time;
 DROP INDEX IF EXISTS artifacts_ticket;
 DROP INDEX IF EXISTS artifacts_project;
 DROP INDEX IF EXISTS artifacts_dataset;
-CREATE TABLE artifact_values (
-  seq INTEGER NOT NULL,
-  ord INTEGER NOT NULL,
-  path TEXT NOT NULL,
-  value,
-  PRIMARY KEY (seq, ord)
-) WITHOUT ROWID;
+DROP INDEX IF EXISTS artifacts_name_version;
+DROP INDEX IF EXISTS artifact_values_path_value;
+DROP INDEX IF EXISTS artifact_values_seq;
+ALTER TABLE artifacts RENAME TO artifacts_v1;
+ALTER TABLE artifact_values RENAME TO artifact_values_v1;
+)sql";
+constexpr const char* kMigrate1To2After = R"sql(
+INSERT INTO artifacts (seq, artifact_id, name, version, username, hostname, run_id, creation_time, git_commit,
+                       git_branch, git_dirty, label_datatype, label_ticket, label_project, label_dataset,
+                       label_description)
+  SELECT seq, artifact_id, name, version, username, hostname, run_id, creation_time, git_commit, git_branch,
+         git_dirty, label_datatype, label_ticket, label_project, label_dataset, label_description
+  FROM artifacts_v1;
+INSERT INTO artifact_records (seq, record) SELECT seq, record FROM artifacts_v1;
 INSERT INTO artifact_values (seq, ord, path, value)
   SELECT seq, row_number() OVER (PARTITION BY seq ORDER BY rowid) - 1, path, value FROM artifact_values_v1;
+DROP TABLE artifacts_v1;
 DROP TABLE artifact_values_v1;
 )sql";
 
@@ -122,7 +135,7 @@ void bind_opt(sqlite::Statement& st, int i, const std::optional<std::string>& s)
 }  // namespace
 
 struct SqliteCatalog::WriteStatements {
-  sqlite::Statement max_version, insert, insert_value;
+  sqlite::Statement max_version, insert, insert_record, insert_value;
   std::string json;  // reused serialization buffer
 };
 
@@ -144,16 +157,20 @@ Expected<std::unique_ptr<SqliteCatalog>> SqliteCatalog::open(const std::string& 
   std::unique_ptr<SqliteCatalog> cat(new SqliteCatalog(std::move(db)));
   TRY_STATUS(cat->begin_immediate());
   auto schema = [&]() -> Status {
-    ASSIGN_OR_RETURN(auto st, raw->prepare("PRAGMA user_version"));
-    ASSIGN_OR_RETURN(bool row, st.step());
-    std::int64_t version = row ? st.column_int(0) : 0;
+    std::int64_t version = 0;
+    {  // finished before any DDL: an active statement would lock the tables it reads
+      ASSIGN_OR_RETURN(auto st, raw->prepare("PRAGMA user_version"));
+      ASSIGN_OR_RETURN(bool row, st.step());
+      version = row ? st.column_int(0) : 0;
+    }
     if (version > kSchemaVersion)
       return make_error(ErrorCode::corrupt, "catalog " + path + " has schema version " + std::to_string(version) +
                                                 ", newer than this cairn (" + std::to_string(kSchemaVersion) +
                                                 "); upgrade cairn");
     if (version < kSchemaVersion) {
-      if (version == 1) TRY_STATUS(raw->exec(kMigrate1To2));
+      if (version == 1) TRY_STATUS(raw->exec(kMigrate1To2Before));
       TRY_STATUS(raw->exec(kSchema));
+      if (version == 1) TRY_STATUS(raw->exec(kMigrate1To2After));
       for (const auto& ix : kQueryIndexes) TRY_STATUS(raw->exec(ix.create));
       TRY_STATUS(raw->exec(("PRAGMA user_version=" + std::to_string(kSchemaVersion)).c_str()));
     }
@@ -231,8 +248,9 @@ Status SqliteCatalog::insert_batch(std::vector<ArtifactRecord>& records) {
     ASSIGN_OR_RETURN(w->insert, m_db->prepare(
         "INSERT INTO artifacts (artifact_id, name, version, username, hostname, run_id, creation_time, "
         "git_commit, git_branch, git_dirty, label_datatype, label_ticket, label_project, label_dataset, "
-        "label_description, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "label_description) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (artifact_id) DO NOTHING"));
+    ASSIGN_OR_RETURN(w->insert_record, m_db->prepare("INSERT INTO artifact_records (seq, record) VALUES (?, ?)"));
     ASSIGN_OR_RETURN(w->insert_value,
                      m_db->prepare("INSERT INTO artifact_values (seq, ord, path, value) VALUES (?, ?, ?, ?)"));
     m_write = std::move(w);
@@ -273,15 +291,17 @@ Status SqliteCatalog::insert_batch(std::vector<ArtifactRecord>& records) {
     bind_opt(insert, 13, r.labels.project);
     bind_opt(insert, 14, r.labels.dataset);
     bind_opt(insert, 15, r.labels.description);
-    m_write->json.clear();
-    append_record_json_text(r, m_write->json);
-    insert.bind_text(16, m_write->json);
     TRY_STATUS(insert.run());
     if (sqlite3_changes(m_db->handle()) == 0) {  // already stored: records are immutable
       if (assign_version) r.version = 0;
       continue;
     }
     std::int64_t seq = sqlite3_last_insert_rowid(m_db->handle());
+    m_write->json.clear();
+    append_record_json_text(r, m_write->json);
+    m_write->insert_record.bind_int(1, seq);
+    m_write->insert_record.bind_text(2, m_write->json);
+    TRY_STATUS(m_write->insert_record.run());
     std::int64_t ord = 0;
     for (const auto& v : index_values(r)) {
       insert_value.bind_int(1, seq);
@@ -295,7 +315,8 @@ Status SqliteCatalog::insert_batch(std::vector<ArtifactRecord>& records) {
 }
 
 Expected<ArtifactRecord> SqliteCatalog::get(std::string_view artifact_id) {
-  ASSIGN_OR_RETURN(auto st, m_db->prepare("SELECT record FROM artifacts WHERE artifact_id = ?"));
+  ASSIGN_OR_RETURN(auto st, m_db->prepare(
+      "SELECT r.record FROM artifacts a JOIN artifact_records r ON r.seq = a.seq WHERE a.artifact_id = ?"));
   st.bind_text(1, artifact_id);
   ASSIGN_OR_RETURN(bool row, st.step());
   if (!row) return make_error(ErrorCode::not_found, "catalog: no artifact " + std::string(artifact_id));
@@ -311,8 +332,11 @@ Expected<FindResult> SqliteCatalog::find(const Query& query, FindOptions options
     ASSIGN_OR_RETURN(bool row, st.step());
     result.total = row ? st.column_int(0) : 0;
   }
-  ASSIGN_OR_RETURN(auto st, m_db->prepare("SELECT a.record FROM artifacts a WHERE " + where.sql +
-                                          " ORDER BY a.creation_time DESC, a.seq DESC LIMIT ?"));
+  // Order and limit on the narrow table first; read only the returned records.
+  ASSIGN_OR_RETURN(auto st, m_db->prepare("SELECT r.record FROM (SELECT a.seq, a.creation_time FROM artifacts a WHERE " +
+                                          where.sql + " ORDER BY a.creation_time DESC, a.seq DESC LIMIT ?) t "
+                                          "JOIN artifact_records r ON r.seq = t.seq "
+                                          "ORDER BY t.creation_time DESC, t.seq DESC"));
   int n = static_cast<int>(where.params.size());
   for (int i = 0; i < n; ++i) st.bind(i + 1, where.params[i]);
   st.bind_int(n + 1, options.limit > 0 ? options.limit : -1);

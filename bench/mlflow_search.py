@@ -2,7 +2,8 @@
 
 Contract: logs every record of a JSON-lines file (written by cairn_catalog_bench --export) as
 one run of a fresh experiment on a running `mlflow server` (tags username, datatype, ticket,
-seed; start_time = the record's creation_time), one REST call per run, then times
+seed; start_time = the record's creation_time), one REST call per run (--threads at a
+time), then times
 search_runs with the given filter string (max_results=10, like cairn's limit 10) and prints
 one JSON object: ingest runs/s, search p50/p95 in ms and the number of matching runs.
 """
@@ -10,6 +11,7 @@ import argparse
 import json
 import statistics
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 
@@ -19,6 +21,7 @@ def main():
     ap.add_argument("--records", required=True, help="JSON lines from cairn_catalog_bench --export")
     ap.add_argument("--filter", required=True, help="MLflow search filter string")
     ap.add_argument("--reps", type=int, default=100)
+    ap.add_argument("--threads", type=int, default=4, help="concurrent create_run calls while logging")
     args = ap.parse_args()
 
     from mlflow.tracking import MlflowClient
@@ -26,8 +29,7 @@ def main():
     client = MlflowClient(tracking_uri=args.tracking_uri)
     exp = client.create_experiment(f"cairn-bench-{int(time.time() * 1000)}")
     records = [json.loads(line) for line in open(args.records)]
-    t0 = time.perf_counter()
-    for r in records:
+    def log(r):
         start = datetime.fromisoformat(r["creation_time"].replace("Z", "+00:00"))
         client.create_run(
             exp,
@@ -40,6 +42,10 @@ def main():
                 "artifact_id": r["artifact_id"],
             },
         )
+
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(args.threads) as pool:
+        list(pool.map(log, records))
     ingest_s = time.perf_counter() - t0
 
     times = []

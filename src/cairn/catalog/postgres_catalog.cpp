@@ -110,7 +110,24 @@ Expected<std::vector<ArtifactRecord>> PostgresCatalog::put(std::vector<ArtifactR
     return std::unexpected(st.error().with_context("catalog: storing " + std::to_string(records.size()) + " records"));
   }
   TRY_STATUS(m_conn->run("COMMIT"));
+  if (records.size() >= 1000) TRY_STATUS(refresh_statistics());
   return records;
+}
+
+// Bulk loads outrun autovacuum's ANALYZE, and a planner without statistics picks bad plans:
+// ANALYZE both tables whenever artifacts has at least doubled since the last one.
+Status PostgresCatalog::refresh_statistics() {
+  ASSIGN_OR_RETURN(auto count, m_conn->exec("SELECT coalesce(max(seq), 0) FROM artifacts"));
+  std::int64_t rows = count.integer(0, 0);
+  if (m_analyzed_rows < 0) {
+    ASSIGN_OR_RETURN(auto stat, m_conn->exec("SELECT greatest(reltuples, 0)::bigint FROM pg_class "
+                                             "WHERE oid = 'artifacts'::regclass"));
+    m_analyzed_rows = stat.rows() ? stat.integer(0, 0) : 0;
+  }
+  if (rows < 2 * m_analyzed_rows) return ok();
+  TRY_STATUS(m_conn->run("ANALYZE artifacts; ANALYZE artifact_values"));
+  m_analyzed_rows = rows;
+  return ok();
 }
 
 // One batch in a handful of round trips whatever its size: which ids are stored already, the

@@ -273,6 +273,9 @@ struct RunInfo {
 // CAIRN_RUN_JOURNAL to the child it starts.
 Expected<RunInfo> start_run(const ArtifactSettings& settings, std::optional<std::string> name,
                             env::Env* env = nullptr);
+// Appends one id to a journal (one O_APPEND write of "<id>\n").
+Status append_run_journal(const std::string& journal_path, std::string_view artifact_id,
+                          env::Env* env = nullptr);
 // The distinct ids in a journal, in first-read order (a missing journal is empty).
 Expected<std::vector<std::string>> read_run_journal(const std::string& journal_path,
                                                     env::Env* env = nullptr);

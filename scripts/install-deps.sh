@@ -57,3 +57,12 @@ fi
 if ! PYTHONNOUSERSITE=1 "$AWSCLI_VENV/bin/python" -c 'import botocore, s3transfer' 2>/dev/null; then
   PYTHONNOUSERSITE=1 "$AWSCLI_VENV/bin/pip" install -q --disable-pip-version-check "awscli==$AWSCLI_VERSION" botocore s3transfer
 fi
+
+# MLflow for bench/bench_catalog.py (a real `mlflow server` to compare search_runs with), pinned,
+# in its own venv.
+MLFLOW_VENV="${CAIRN_MLFLOW_VENV:-$HOME/.cache/cairn/tools-mlflow-$MLFLOW_VERSION}"
+if [ ! -x "$MLFLOW_VENV/bin/mlflow" ]; then
+  echo "install-deps: creating $MLFLOW_VENV with mlflow==$MLFLOW_VERSION"
+  python3 -m venv "$MLFLOW_VENV"
+  "$MLFLOW_VENV/bin/pip" install -q --disable-pip-version-check "mlflow==$MLFLOW_VERSION"
+fi

@@ -1,6 +1,6 @@
 """cairn: version data and models in DVC 3 repositories, fast.
 
-The public API is :class:`Repo`, :class:`Store` and the :class:`Error` hierarchy; ``cairn._core`` is the
+The public API is :class:`Repo`, :class:`Store`, :class:`Handler` (artifacts) and the :class:`Error` hierarchy; ``cairn._core`` is the
 private compiled engine binding. The ``cairn`` command-line tool is installed alongside.
 """
 
@@ -18,6 +18,7 @@ from .errors import (
     StorageError,
     UnavailableError,
 )
+from .handler import Artifact, ArtifactFile, Handler, Labels, Metadata, NewArtifact, mock_username
 from .repo import Repo
 from .store import Store
 
@@ -25,6 +26,13 @@ __all__ = [
     "__version__",
     "Repo",
     "Store",
+    "Handler",
+    "Labels",
+    "Artifact",
+    "ArtifactFile",
+    "Metadata",
+    "NewArtifact",
+    "mock_username",
     "Error",
     "NotFoundError",
     "InvalidInputError",

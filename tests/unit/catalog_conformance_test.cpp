@@ -215,6 +215,51 @@ TEST_P(CatalogConformance, PutIsIdempotentAndRejectsBadIds) {
   EXPECT_EQ(find("{}").total, 1);  // the whole batch was refused
 }
 
+TEST_P(CatalogConformance, SameIdTwiceInOneBatchIsStoredOnce) {
+  auto r = make_record("u", at("2024-01-01T00:00:00Z"));
+  r.name = "twice";
+  auto stored = put({r, r});
+  ASSERT_EQ(stored.size(), 2u);
+  EXPECT_EQ(find("{}").total, 1);
+  EXPECT_EQ(*m_catalog->latest_version("twice"), 1);
+}
+
+// A batch big enough for SQLite's bulk path (query indexes rebuilt after the load) behaves
+// exactly like small batches: every query, lineage, idempotent re-ingest, later small puts.
+TEST_P(CatalogConformance, BulkLoadThenQueriesAndSmallPuts) {
+  constexpr int kN = 25000;
+  std::vector<ArtifactRecord> batch;
+  for (int i = 0; i < kN; ++i) {
+    auto r = make_record("user-" + std::to_string(i % 10), TimePoint(std::chrono::milliseconds(1700000000000LL + i)));
+    r.labels.datatype = i % 2 ? "model" : "dataset";
+    r.labels.ticket = "T-" + std::to_string(i % 100);
+    r.labels.infos = {{"seed", i % 1000}};
+    r.files["f" + std::to_string(i % 3) + ".txt"] = {"aa", 1, "u"};
+    if (i % 5 != 0) r.based_on = {batch.back().artifact_id};
+    batch.push_back(std::move(r));
+  }
+  auto stored = put(batch);
+  ASSERT_EQ(stored.size(), size_t(kN));
+  EXPECT_EQ(find("{}", 1).total, kN);
+  EXPECT_EQ(find(R"({"labels.ticket": "T-7"})", 1).total, kN / 100);
+  EXPECT_EQ(find(R"({"labels.infos.seed": 123})", 1).total, kN / 1000);
+  EXPECT_EQ(find(R"({"username": "user-3", "labels.datatype": "model"})", 1).total, kN / 10);
+  EXPECT_EQ(find(R"({"file_relpaths": "f1.txt"})", 1).total, kN / 3);
+  EXPECT_EQ(find(R"({"argv": "artifact"})", 1).total, kN);
+  auto newest = find(R"({"username": "user-9"})", 1);
+  ASSERT_EQ(newest.records.size(), 1u);
+  EXPECT_EQ(newest.records[0].artifact_id, batch[kN - 1].artifact_id);
+  auto edges = m_catalog->lineage(batch[kN - 1].artifact_id, LineageDirection::up, 8);
+  ASSERT_TRUE(edges) << edges.error().message();
+  EXPECT_EQ(edges->size(), 4u);  // back to the chain start (every 5th record)
+  put(batch);  // re-ingest: nothing new
+  EXPECT_EQ(find("{}", 1).total, kN);
+  auto later = make_record("user-3", TimePoint(std::chrono::milliseconds(1800000000000LL)));
+  later.labels.ticket = "T-7";
+  put({later});
+  EXPECT_EQ(find(R"({"labels.ticket": "T-7"})", 1).records[0].artifact_id, later.artifact_id);
+}
+
 TEST_P(CatalogConformance, VersionsIncrementPerName) {
   std::vector<ArtifactRecord> batch;
   for (int i = 0; i < 3; ++i) {

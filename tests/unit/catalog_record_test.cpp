@@ -4,6 +4,7 @@
 #include "cairn/catalog/iso_time.h"
 #include "cairn/catalog/record.h"
 #include "cairn/catalog/record_index.h"
+#include "cairn/catalog/record_text.h"
 
 namespace cairn::catalog {
 namespace {
@@ -59,6 +60,30 @@ TEST(CatalogRecord, JsonRoundTrip) {
   auto back = record_from_json_text(j.dump());
   ASSERT_TRUE(back) << back.error().message();
   EXPECT_EQ(*back, r);
+}
+
+// The fast serializer used by bulk ingest writes exactly what nlohmann's dump() writes.
+TEST(CatalogRecord, FastJsonTextMatchesNlohmannDump) {
+  auto r = sample();
+  EXPECT_EQ(record_to_json_text(r), record_to_json(r).dump());
+  ArtifactRecord bare;  // nulls, empty lists and objects, no git
+  bare.artifact_id = new_artifact_id();
+  bare.username = "u";
+  EXPECT_EQ(record_to_json_text(bare), record_to_json(bare).dump());
+  r.labels.description = std::string("quote \" back\\ ctl \x01\x1f\b\f\n\r\t del \x7f end");
+  r.hostname = "h\u00f6st-\u65e5\u672c";  // UTF-8 passes through unescaped
+  r.files["dir/\u00e4 \"x\".csv"] = {"ff", 18446744073709551615ull, "file:///a b"};
+  r.environment.executable = "cairn";
+  r.environment.executable_version = "0.1.0";
+  r.git->branch = "";
+  r.git->dirty = GitDirty::clean;
+  r.version = -1;
+  EXPECT_EQ(record_to_json_text(r), record_to_json(r).dump());
+  auto back = record_from_json_text(record_to_json_text(r));
+  ASSERT_TRUE(back) << back.error().message();
+  EXPECT_EQ(*back, r);
+  r.labels.project = std::string("\xff\xfe");  // invalid UTF-8: rejected like dump() rejects it
+  EXPECT_ANY_THROW(record_to_json_text(r));
 }
 
 TEST(CatalogRecord, UnknownFormatVersionIsReportedNotGuessed) {

@@ -1,10 +1,13 @@
 #include "cairn/catalog/postgres_catalog.h"
 
 #include <cstdio>
+#include <map>
+#include <set>
 
 #include "cairn/catalog/postgres_connection.h"
 #include "cairn/catalog/query_sql.h"
 #include "cairn/catalog/record_index.h"
+#include "cairn/catalog/record_text.h"
 
 namespace cairn::catalog {
 namespace {
@@ -53,7 +56,6 @@ CREATE INDEX IF NOT EXISTS artifact_values_path_num ON artifact_values (path, nu
 CREATE INDEX IF NOT EXISTS artifact_values_seq ON artifact_values (seq, path);
 )sql";
 
-Param opt(const std::optional<std::string>& s) { return s; }
 Param non_empty(const std::string& s) { return s.empty() ? Param() : Param(s); }
 
 std::string number_text(double d) {
@@ -108,78 +110,134 @@ Expected<std::vector<ArtifactRecord>> PostgresCatalog::put(std::vector<ArtifactR
     return std::unexpected(st.error().with_context("catalog: storing " + std::to_string(records.size()) + " records"));
   }
   TRY_STATUS(m_conn->run("COMMIT"));
+  if (records.size() >= 1000) TRY_STATUS(refresh_statistics());
   return records;
 }
 
+// Bulk loads outrun autovacuum's ANALYZE, and a planner without statistics picks bad plans:
+// ANALYZE both tables whenever artifacts has at least doubled since the last one.
+Status PostgresCatalog::refresh_statistics() {
+  ASSIGN_OR_RETURN(auto count, m_conn->exec("SELECT coalesce(max(seq), 0) FROM artifacts"));
+  std::int64_t rows = count.integer(0, 0);
+  if (m_analyzed_rows < 0) {
+    ASSIGN_OR_RETURN(auto stat, m_conn->exec("SELECT greatest(reltuples, 0)::bigint FROM pg_class "
+                                             "WHERE oid = 'artifacts'::regclass"));
+    m_analyzed_rows = stat.rows() ? stat.integer(0, 0) : 0;
+  }
+  if (rows < 2 * m_analyzed_rows) return ok();
+  TRY_STATUS(m_conn->run("ANALYZE artifacts; ANALYZE artifact_values"));
+  m_analyzed_rows = rows;
+  return ok();
+}
+
+// One batch in a handful of round trips whatever its size: which ids are stored already, the
+// current max version of each name, a block of seq numbers, then COPY for both tables.
 Status PostgresCatalog::insert_batch(std::vector<ArtifactRecord>& records) {
   TRY_STATUS(m_conn->run(kLock));
-  for (auto& r : records) {
-    ASSIGN_OR_RETURN(auto present, m_conn->exec("SELECT 1 FROM artifacts WHERE artifact_id = $1", {r.artifact_id}));
-    if (present.rows() > 0) continue;
-    if (r.name && r.version == 0) {
-      ASSIGN_OR_RETURN(auto mv, m_conn->exec("SELECT coalesce(max(version), 0) FROM artifacts WHERE name = $1",
-                                             {*r.name}));
-      r.version = mv.integer(0, 0) + 1;
-    }
-    std::vector<Param> p{r.artifact_id,
-                         opt(r.name),
-                         std::to_string(r.version),
-                         r.username,
-                         non_empty(r.hostname),
-                         non_empty(r.run_id),
-                         std::to_string(r.creation_time.time_since_epoch().count()),
-                         r.git ? Param(r.git->commit) : Param(),
-                         r.git ? non_empty(r.git->branch) : Param(),
-                         r.git ? Param(r.git->dirty == GitDirty::dirty ? "1" : "0") : Param(),
-                         opt(r.labels.datatype),
-                         opt(r.labels.ticket),
-                         opt(r.labels.project),
-                         opt(r.labels.dataset),
-                         opt(r.labels.description),
-                         record_to_json(r).dump()};
-    ASSIGN_OR_RETURN(auto ins, m_conn->exec(
-        "INSERT INTO artifacts (artifact_id, name, version, username, hostname, run_id, creation_time, "
-        "git_commit, git_branch, git_dirty, label_datatype, label_ticket, label_project, label_dataset, "
-        "label_description, record) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, "
-        "$16::jsonb) "
-        "RETURNING seq", p));
-    std::string seq(ins.text(0, 0));
-    auto values = index_values(r);
-    if (values.empty()) continue;
-    // One statement per record: parallel arrays unnested server-side.
-    std::string paths = "{", texts = "{", nums = "{";
-    auto quote = [](const std::string& s) {
-      std::string out = "\"";
-      for (char c : s) {
-        if (c == '"' || c == '\\') out.push_back('\\');
-        out.push_back(c);
-      }
-      return out + "\"";
-    };
-    for (size_t i = 0; i < values.size(); ++i) {
-      if (i) {
-        paths += ",";
-        texts += ",";
-        nums += ",";
-      }
-      paths += quote(values[i].path);
-      if (auto* s = std::get_if<std::string>(&values[i].value)) {
-        texts += quote(*s);
-        nums += "NULL";
-      } else {
-        texts += "NULL";
-        nums += *scalar_param(values[i].value);
-      }
-    }
-    paths += "}";
-    texts += "}";
-    nums += "}";
-    ASSIGN_OR_RETURN(auto iv, m_conn->exec(
-        "INSERT INTO artifact_values (seq, path, value, num) "
-        "SELECT $1::bigint, p, v, n FROM unnest($2::text[], $3::text[], $4::float8[]) AS t(p, v, n)",
-        {seq, paths, texts, nums}));
-    (void)iv;
+  if (records.empty()) return ok();
+  // Ids were validated (artifact_<uuid>), so they need no quoting inside an array literal.
+  std::string ids = "{";
+  std::set<std::string> names;
+  for (const auto& r : records) {
+    if (ids.size() > 1) ids += ",";
+    ids += r.artifact_id;
+    if (r.name && r.version == 0) names.insert(*r.name);
   }
+  ids += "}";
+  ASSIGN_OR_RETURN(auto present_rows,
+                   m_conn->exec("SELECT artifact_id FROM artifacts WHERE artifact_id = ANY($1::text[])", {ids}));
+  std::set<std::string, std::less<>> skip;
+  for (int i = 0; i < present_rows.rows(); ++i) skip.emplace(present_rows.text(i, 0));
+  std::map<std::string, std::int64_t, std::less<>> next_version;
+  if (!names.empty()) {
+    std::string name_array = "{";
+    for (const auto& n : names) {
+      if (name_array.size() > 1) name_array += ",";
+      name_array += '"';
+      for (char c : n) {
+        if (c == '"' || c == '\\') name_array += '\\';
+        name_array += c;
+      }
+      name_array += '"';
+    }
+    name_array += "}";
+    ASSIGN_OR_RETURN(auto mv, m_conn->exec("SELECT name, max(version) FROM artifacts WHERE name = ANY($1::text[]) "
+                                           "GROUP BY name",
+                                           {name_array}));
+    for (int i = 0; i < mv.rows(); ++i) next_version[std::string(mv.text(i, 0))] = mv.integer(i, 1);
+  }
+  std::vector<ArtifactRecord*> fresh;
+  for (auto& r : records) {
+    if (!skip.insert(r.artifact_id).second) continue;  // stored already, or twice in this batch
+    if (r.name && r.version == 0) r.version = ++next_version[*r.name];
+    fresh.push_back(&r);
+  }
+  if (fresh.empty()) return ok();
+  ASSIGN_OR_RETURN(auto seqs, m_conn->exec("SELECT nextval(pg_get_serial_sequence('artifacts', 'seq')) "
+                                           "FROM generate_series(1, $1::bigint) ORDER BY 1",
+                                           {std::to_string(fresh.size())}));
+  if (seqs.rows() != static_cast<int>(fresh.size()))
+    return make_error(ErrorCode::io, "catalog (postgresql): could not reserve sequence numbers");
+  std::string rows, values, json;
+  auto field = [&](std::string& out, const std::optional<std::string>& v) {
+    if (v) postgres::copy_text_field(*v, out);
+    else postgres::copy_null_field(out);
+  };
+  for (size_t i = 0; i < fresh.size(); ++i) {
+    const auto& r = *fresh[i];
+    std::string seq(seqs.text(static_cast<int>(i), 0));
+    rows += seq;
+    rows += '\t';
+    field(rows, r.artifact_id);
+    rows += '\t';
+    field(rows, r.name);
+    rows += '\t';
+    rows += std::to_string(r.version);
+    rows += '\t';
+    field(rows, r.username);
+    rows += '\t';
+    field(rows, non_empty(r.hostname));
+    rows += '\t';
+    field(rows, non_empty(r.run_id));
+    rows += '\t';
+    rows += std::to_string(r.creation_time.time_since_epoch().count());
+    rows += '\t';
+    field(rows, r.git ? std::optional<std::string>(r.git->commit) : std::nullopt);
+    rows += '\t';
+    field(rows, r.git ? non_empty(r.git->branch) : std::nullopt);
+    rows += '\t';
+    field(rows, r.git ? std::optional<std::string>(r.git->dirty == GitDirty::dirty ? "1" : "0") : std::nullopt);
+    for (const auto* label : {&r.labels.datatype, &r.labels.ticket, &r.labels.project, &r.labels.dataset,
+                              &r.labels.description}) {
+      rows += '\t';
+      field(rows, *label);
+    }
+    rows += '\t';
+    json.clear();
+    append_record_json_text(r, json);
+    postgres::copy_text_field(json, rows);
+    rows += '\n';
+    for (const auto& v : index_values(r)) {
+      values += seq;
+      values += '\t';
+      postgres::copy_text_field(v.path, values);
+      values += '\t';
+      if (auto* text = std::get_if<std::string>(&v.value)) {
+        postgres::copy_text_field(*text, values);
+        values += "\t\\N\n";
+      } else {
+        values += "\\N\t";
+        values += *scalar_param(v.value);
+        values += '\n';
+      }
+    }
+  }
+  TRY_STATUS(m_conn->copy_in("COPY artifacts (seq, artifact_id, name, version, username, hostname, run_id, "
+                             "creation_time, git_commit, git_branch, git_dirty, label_datatype, label_ticket, "
+                             "label_project, label_dataset, label_description, record) FROM STDIN",
+                             rows));
+  if (!values.empty())
+    TRY_STATUS(m_conn->copy_in("COPY artifact_values (seq, path, value, num) FROM STDIN", values));
   return ok();
 }
 

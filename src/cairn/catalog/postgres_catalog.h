@@ -5,7 +5,10 @@
 // artifact_values(seq, path, value TEXT COLLATE "C", num DOUBLE PRECISION) where text values
 // live in `value` and numbers/booleans (as 0/1) in `num`. Writers serialize on a transaction
 // advisory lock, so concurrent processes wait rather than fail and name versions are unique.
-// Schema creation is guarded by the same lock. connection is a libpq conninfo string or a
+// Schema creation is guarded by the same lock. A put is a fixed number of round trips
+// whatever its size (present ids, name versions, a block of seq numbers, then COPY into both
+// tables); after puts of >= 1000 records the tables are ANALYZEd whenever artifacts has
+// doubled since the last time. connection is a libpq conninfo string or a
 // postgresql:// URL; credentials in it never appear in error messages.
 #pragma once
 
@@ -37,8 +40,10 @@ class PostgresCatalog final : public Catalog {
  private:
   explicit PostgresCatalog(std::unique_ptr<postgres::Connection> conn);
   Status insert_batch(std::vector<ArtifactRecord>& records);
+  Status refresh_statistics();
 
   std::unique_ptr<postgres::Connection> m_conn;
+  std::int64_t m_analyzed_rows = -1;  // table size at the last ANALYZE (-1: not read yet)
 };
 
 }  // namespace cairn::catalog

@@ -1,5 +1,6 @@
 #include "cairn/catalog/postgres_connection.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace cairn::catalog::postgres {
@@ -51,6 +52,49 @@ Status Connection::run(const char* sql) {
   PQclear(r);
   while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
   return make_error(ErrorCode::io, "catalog (postgresql): " + msg);
+}
+
+Status Connection::copy_in(const std::string& sql, std::string_view data) {
+  auto fail = [&](PGresult* r) -> Status {
+    std::string msg = r ? PQresultErrorMessage(r) : PQerrorMessage(m_conn);
+    if (r) PQclear(r);
+    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+    ErrorCode code = PQstatus(m_conn) != CONNECTION_OK ? ErrorCode::unavailable : ErrorCode::io;
+    return make_error(code, "catalog (postgresql): " + msg);
+  };
+  PGresult* start = PQexec(m_conn, sql.c_str());
+  if (PQresultStatus(start) != PGRES_COPY_IN) return fail(start);
+  PQclear(start);
+  constexpr size_t kChunk = 1 << 20;
+  const char* error = nullptr;
+  for (size_t off = 0; off < data.size() && !error; off += kChunk) {
+    size_t n = std::min(kChunk, data.size() - off);
+    if (PQputCopyData(m_conn, data.data() + off, static_cast<int>(n)) != 1) error = "sending COPY data failed";
+  }
+  if (PQputCopyEnd(m_conn, error) != 1) return fail(nullptr);
+  Status result = ok();
+  while (PGresult* r = PQgetResult(m_conn)) {
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+      if (result) result = fail(r);
+      else PQclear(r);
+    } else {
+      PQclear(r);
+    }
+  }
+  return result;
+}
+
+void copy_text_field(std::string_view s, std::string& out) {
+  size_t run = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    const char* esc = c == '\\' ? "\\\\" : c == '\t' ? "\\t" : c == '\n' ? "\\n" : c == '\r' ? "\\r" : nullptr;
+    if (!esc) continue;
+    out.append(s.data() + run, i - run);
+    out += esc;
+    run = i + 1;
+  }
+  out.append(s.data() + run, s.size() - run);
 }
 
 }  // namespace cairn::catalog::postgres

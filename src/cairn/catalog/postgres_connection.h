@@ -45,10 +45,18 @@ class Connection {
   Expected<Result> exec(const std::string& sql, const std::vector<Param>& params = {});
   // Runs sql without parameters (may hold several statements).
   Status run(const char* sql);
+  // Runs "COPY ... FROM STDIN" (text format) and streams data (rows already escaped, see
+  // copy_text_field) to the server; all rows or none, with the surrounding transaction.
+  Status copy_in(const std::string& sql, std::string_view data);
 
  private:
   explicit Connection(PGconn* c) : m_conn(c) {}
   PGconn* m_conn;
 };
+
+// Appends s to out as one field of COPY's text format (backslash, tab, newline and carriage
+// return escaped); copy_null_field appends the NULL marker.
+void copy_text_field(std::string_view s, std::string& out);
+inline void copy_null_field(std::string& out) { out += "\\N"; }
 
 }  // namespace cairn::catalog::postgres

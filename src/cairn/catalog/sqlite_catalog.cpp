@@ -5,13 +5,22 @@
 
 #include "cairn/catalog/query_sql.h"
 #include "cairn/catalog/record_index.h"
+#include "cairn/catalog/record_text.h"
 #include "cairn/catalog/sqlite_db.h"
 
 namespace cairn::catalog {
 namespace {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 
+// Version 2: artifact_values is clustered by (seq, ord) (WITHOUT ROWID), so a record's values
+// are one append and one secondary index entry each, and argv values (rarely queried, several
+// per record) get no index entry (queries on argv scan; query_sql.h adds the "path <> 'argv'"
+// term that lets the planner use the partial index for every other path); optional label
+// indexes are partial; (username, creation_time) is served by the (username, label_datatype,
+// creation_time) index. The record JSON lives in its own table, so artifacts rows stay narrow
+// (queries that check many candidate rows touch a few cached pages) and only the returned
+// records are read.
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS artifacts (
   seq INTEGER PRIMARY KEY,
@@ -29,24 +38,78 @@ CREATE TABLE IF NOT EXISTS artifacts (
   label_ticket TEXT,
   label_project TEXT,
   label_dataset TEXT,
-  label_description TEXT,
+  label_description TEXT
+);
+CREATE TABLE IF NOT EXISTS artifact_records (
+  seq INTEGER PRIMARY KEY,
   record TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS artifacts_user_time ON artifacts (username, creation_time);
-CREATE INDEX IF NOT EXISTS artifacts_time ON artifacts (creation_time);
-CREATE INDEX IF NOT EXISTS artifacts_user_datatype_time ON artifacts (username, label_datatype, creation_time);
-CREATE INDEX IF NOT EXISTS artifacts_datatype_time ON artifacts (label_datatype, creation_time);
-CREATE INDEX IF NOT EXISTS artifacts_ticket ON artifacts (label_ticket);
-CREATE INDEX IF NOT EXISTS artifacts_project ON artifacts (label_project);
-CREATE INDEX IF NOT EXISTS artifacts_dataset ON artifacts (label_dataset);
 CREATE UNIQUE INDEX IF NOT EXISTS artifacts_name_version ON artifacts (name, version) WHERE name IS NOT NULL;
 CREATE TABLE IF NOT EXISTS artifact_values (
   seq INTEGER NOT NULL,
+  ord INTEGER NOT NULL,
   path TEXT NOT NULL,
-  value
-);
-CREATE INDEX IF NOT EXISTS artifact_values_path_value ON artifact_values (path, value, seq);
-CREATE INDEX IF NOT EXISTS artifact_values_seq ON artifact_values (seq, path);
+  value,
+  PRIMARY KEY (seq, ord)
+) WITHOUT ROWID;
+)sql";
+
+// The secondary indexes that only speed up queries (no uniqueness to enforce): created with
+// the schema, and dropped and rebuilt around a bulk load (see put).
+struct DeferrableIndex {
+  const char* name;
+  const char* create;
+};
+constexpr DeferrableIndex kQueryIndexes[] = {
+    {"artifacts_time",
+     "CREATE INDEX IF NOT EXISTS artifacts_time ON artifacts (creation_time);"},
+    {"artifacts_user_datatype_time",
+     "CREATE INDEX IF NOT EXISTS artifacts_user_datatype_time ON artifacts (username, label_datatype, creation_time);"},
+    {"artifacts_datatype_time",
+     "CREATE INDEX IF NOT EXISTS artifacts_datatype_time ON artifacts (label_datatype, creation_time);"},
+    {"artifacts_ticket",
+     "CREATE INDEX IF NOT EXISTS artifacts_ticket ON artifacts (label_ticket) WHERE label_ticket IS NOT NULL;"},
+    {"artifacts_project",
+     "CREATE INDEX IF NOT EXISTS artifacts_project ON artifacts (label_project) WHERE label_project IS NOT NULL;"},
+    {"artifacts_dataset",
+     "CREATE INDEX IF NOT EXISTS artifacts_dataset ON artifacts (label_dataset) WHERE label_dataset IS NOT NULL;"},
+    {"artifact_values_path_value",
+     "CREATE INDEX IF NOT EXISTS artifact_values_path_value ON artifact_values (path, value, seq) WHERE path <> 'argv';"},
+};
+
+// A put of at least this many records, and at least as many as are stored, is a bulk load:
+// building the query indexes once, sorted, is several times cheaper than inserting into them
+// record by record.
+constexpr size_t kBulkLoadMin = 20000;
+
+// Version 1 -> 2, inside the schema transaction: kMigrate1To2Before moves the old tables aside
+// (and drops their named indexes), kSchema creates the new ones, kMigrate1To2After copies.
+constexpr const char* kMigrate1To2Before = R"sql(
+DROP INDEX IF EXISTS artifacts_user_time;
+DROP INDEX IF EXISTS artifacts_time;
+DROP INDEX IF EXISTS artifacts_user_datatype_time;
+DROP INDEX IF EXISTS artifacts_datatype_time;
+DROP INDEX IF EXISTS artifacts_ticket;
+DROP INDEX IF EXISTS artifacts_project;
+DROP INDEX IF EXISTS artifacts_dataset;
+DROP INDEX IF EXISTS artifacts_name_version;
+DROP INDEX IF EXISTS artifact_values_path_value;
+DROP INDEX IF EXISTS artifact_values_seq;
+ALTER TABLE artifacts RENAME TO artifacts_v1;
+ALTER TABLE artifact_values RENAME TO artifact_values_v1;
+)sql";
+constexpr const char* kMigrate1To2After = R"sql(
+INSERT INTO artifacts (seq, artifact_id, name, version, username, hostname, run_id, creation_time, git_commit,
+                       git_branch, git_dirty, label_datatype, label_ticket, label_project, label_dataset,
+                       label_description)
+  SELECT seq, artifact_id, name, version, username, hostname, run_id, creation_time, git_commit, git_branch,
+         git_dirty, label_datatype, label_ticket, label_project, label_dataset, label_description
+  FROM artifacts_v1;
+INSERT INTO artifact_records (seq, record) SELECT seq, record FROM artifacts_v1;
+INSERT INTO artifact_values (seq, ord, path, value)
+  SELECT seq, row_number() OVER (PARTITION BY seq ORDER BY rowid) - 1, path, value FROM artifact_values_v1;
+DROP TABLE artifacts_v1;
+DROP TABLE artifact_values_v1;
 )sql";
 
 // Retries op while SQLite reports busy (the busy handler already waited); gives up after 5 min.
@@ -71,28 +134,44 @@ void bind_opt(sqlite::Statement& st, int i, const std::optional<std::string>& s)
 
 }  // namespace
 
+struct SqliteCatalog::WriteStatements {
+  sqlite::Statement max_version, insert, insert_record, insert_value;
+  std::string json;  // reused serialization buffer
+};
+
 SqliteCatalog::SqliteCatalog(std::unique_ptr<sqlite::Database> db) : m_db(std::move(db)) {}
 SqliteCatalog::~SqliteCatalog() = default;
 
 Expected<std::unique_ptr<SqliteCatalog>> SqliteCatalog::open(const std::string& path) {
   ASSIGN_OR_RETURN(auto db, sqlite::Database::open(path));
   auto* raw = db.get();
+  TRY_STATUS(raw->exec("PRAGMA page_size=16384"));  // new files only: shallower trees
   TRY_STATUS(with_busy_retry([&] { return raw->exec("PRAGMA journal_mode=WAL"); }));
   TRY_STATUS(raw->exec("PRAGMA synchronous=NORMAL"));
   TRY_STATUS(raw->exec("PRAGMA temp_store=MEMORY"));
-  TRY_STATUS(raw->exec("PRAGMA cache_size=-65536"));
+  // Bulk ingest touches every index; a bigger page cache (allocated only as used) and fewer,
+  // larger checkpoints keep index pages from being written to the WAL and the file repeatedly.
+  TRY_STATUS(raw->exec("PRAGMA cache_size=-262144"));
+  TRY_STATUS(raw->exec("PRAGMA wal_autocheckpoint=16384"));
+  TRY_STATUS(raw->exec("PRAGMA journal_size_limit=67108864"));
   std::unique_ptr<SqliteCatalog> cat(new SqliteCatalog(std::move(db)));
   TRY_STATUS(cat->begin_immediate());
   auto schema = [&]() -> Status {
-    ASSIGN_OR_RETURN(auto st, raw->prepare("PRAGMA user_version"));
-    ASSIGN_OR_RETURN(bool row, st.step());
-    std::int64_t version = row ? st.column_int(0) : 0;
+    std::int64_t version = 0;
+    {  // finished before any DDL: an active statement would lock the tables it reads
+      ASSIGN_OR_RETURN(auto st, raw->prepare("PRAGMA user_version"));
+      ASSIGN_OR_RETURN(bool row, st.step());
+      version = row ? st.column_int(0) : 0;
+    }
     if (version > kSchemaVersion)
       return make_error(ErrorCode::corrupt, "catalog " + path + " has schema version " + std::to_string(version) +
                                                 ", newer than this cairn (" + std::to_string(kSchemaVersion) +
                                                 "); upgrade cairn");
     if (version < kSchemaVersion) {
+      if (version == 1) TRY_STATUS(raw->exec(kMigrate1To2Before));
       TRY_STATUS(raw->exec(kSchema));
+      if (version == 1) TRY_STATUS(raw->exec(kMigrate1To2After));
+      for (const auto& ix : kQueryIndexes) TRY_STATUS(raw->exec(ix.create));
       TRY_STATUS(raw->exec(("PRAGMA user_version=" + std::to_string(kSchemaVersion)).c_str()));
     }
     return ok();
@@ -114,7 +193,20 @@ Expected<std::vector<ArtifactRecord>> SqliteCatalog::put(std::vector<ArtifactRec
     if (!is_valid_artifact_id(r.artifact_id))
       return make_error(ErrorCode::invalid_input, "catalog: bad artifact id '" + r.artifact_id + "'");
   TRY_STATUS(begin_immediate());
-  auto st = insert_batch(records);
+  auto st = [&]() -> Status {
+    bool bulk = false;
+    if (records.size() >= kBulkLoadMin) {
+      ASSIGN_OR_RETURN(auto count, m_db->prepare("SELECT coalesce(max(seq), 0) FROM artifacts"));
+      ASSIGN_OR_RETURN(bool row, count.step());
+      bulk = static_cast<std::int64_t>(records.size()) >= (row ? count.column_int(0) : 0);
+    }
+    if (bulk)
+      for (const auto& ix : kQueryIndexes) TRY_STATUS(m_db->exec(("DROP INDEX IF EXISTS " + std::string(ix.name)).c_str()));
+    TRY_STATUS(insert_batch(records));
+    if (bulk)
+      for (const auto& ix : kQueryIndexes) TRY_STATUS(m_db->exec(ix.create));
+    return ok();
+  }();
   if (!st) {
     (void)m_db->exec("ROLLBACK");
     return std::unexpected(st.error().with_context("catalog: storing " + std::to_string(records.size()) + " records"));
@@ -124,26 +216,58 @@ Expected<std::vector<ArtifactRecord>> SqliteCatalog::put(std::vector<ArtifactRec
     (void)m_db->exec("ROLLBACK");
     return std::unexpected(commit.error());
   }
-  // Keep the planner's statistics current after bulk loads (cheap: SQLite decides per table).
-  // analysis_limit bounds the cost to a sample of each index.
-  if (records.size() >= 1000) (void)m_db->exec("PRAGMA analysis_limit=400; ANALYZE");
+  if (records.size() >= 1000) TRY_STATUS(refresh_statistics());
   return records;
 }
 
+// Keeps the planner's statistics current after bulk loads: ANALYZE (sampled by
+// analysis_limit, so a few ms) whenever the table has at least doubled since the last one.
+Status SqliteCatalog::refresh_statistics() {
+  ASSIGN_OR_RETURN(auto st, m_db->prepare("SELECT coalesce(max(seq), 0) FROM artifacts"));
+  ASSIGN_OR_RETURN(bool row, st.step());
+  std::int64_t rows = row ? st.column_int(0) : 0;
+  if (m_analyzed_rows < 0) {  // first bulk put on this connection: what do the stats say?
+    m_analyzed_rows = 0;
+    // sqlite_stat1 exists only after the first ANALYZE; its "stat" starts with the row count.
+    if (auto stat = m_db->prepare(
+            "SELECT coalesce(max(CAST(stat AS INTEGER)), 0) FROM sqlite_stat1 WHERE tbl = 'artifacts'")) {
+      auto has = stat->step();
+      if (has && *has) m_analyzed_rows = stat->column_int(0);
+    }
+  }
+  if (rows < 2 * m_analyzed_rows) return ok();
+  (void)m_db->exec("PRAGMA analysis_limit=400; ANALYZE");
+  m_analyzed_rows = rows;
+  return ok();
+}
+
 Status SqliteCatalog::insert_batch(std::vector<ArtifactRecord>& records) {
-  ASSIGN_OR_RETURN(auto max_version, m_db->prepare("SELECT max(version) FROM artifacts WHERE name = ?"));
-  ASSIGN_OR_RETURN(auto insert, m_db->prepare(
-      "INSERT INTO artifacts (artifact_id, name, version, username, hostname, run_id, creation_time, "
-      "git_commit, git_branch, git_dirty, label_datatype, label_ticket, label_project, label_dataset, "
-      "label_description, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-      "ON CONFLICT (artifact_id) DO NOTHING"));
-  ASSIGN_OR_RETURN(auto insert_value, m_db->prepare("INSERT INTO artifact_values (seq, path, value) VALUES (?, ?, ?)"));
+  if (!m_write) {
+    auto w = std::make_unique<WriteStatements>();
+    ASSIGN_OR_RETURN(w->max_version, m_db->prepare("SELECT max(version) FROM artifacts WHERE name = ?"));
+    ASSIGN_OR_RETURN(w->insert, m_db->prepare(
+        "INSERT INTO artifacts (artifact_id, name, version, username, hostname, run_id, creation_time, "
+        "git_commit, git_branch, git_dirty, label_datatype, label_ticket, label_project, label_dataset, "
+        "label_description) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (artifact_id) DO NOTHING"));
+    ASSIGN_OR_RETURN(w->insert_record, m_db->prepare("INSERT INTO artifact_records (seq, record) VALUES (?, ?)"));
+    ASSIGN_OR_RETURN(w->insert_value,
+                     m_db->prepare("INSERT INTO artifact_values (seq, ord, path, value) VALUES (?, ?, ?, ?)"));
+    m_write = std::move(w);
+  }
+  auto& max_version = m_write->max_version;
+  auto& insert = m_write->insert;
+  auto& insert_value = m_write->insert_value;
   for (auto& r : records) {
     const bool assign_version = r.name && r.version == 0;
     if (assign_version) {
       max_version.bind_text(1, *r.name);
-      ASSIGN_OR_RETURN(bool row, max_version.step());
-      r.version = (row ? max_version.column_int(0) : 0) + 1;
+      auto row = max_version.step();
+      if (!row) {
+        max_version.reset();
+        return std::unexpected(row.error());
+      }
+      r.version = (*row ? max_version.column_int(0) : 0) + 1;
       max_version.reset();
     }
     insert.bind_text(1, r.artifact_id);
@@ -167,17 +291,23 @@ Status SqliteCatalog::insert_batch(std::vector<ArtifactRecord>& records) {
     bind_opt(insert, 13, r.labels.project);
     bind_opt(insert, 14, r.labels.dataset);
     bind_opt(insert, 15, r.labels.description);
-    insert.bind_text(16, record_to_json(r).dump());
     TRY_STATUS(insert.run());
     if (sqlite3_changes(m_db->handle()) == 0) {  // already stored: records are immutable
       if (assign_version) r.version = 0;
       continue;
     }
     std::int64_t seq = sqlite3_last_insert_rowid(m_db->handle());
+    m_write->json.clear();
+    append_record_json_text(r, m_write->json);
+    m_write->insert_record.bind_int(1, seq);
+    m_write->insert_record.bind_text(2, m_write->json);
+    TRY_STATUS(m_write->insert_record.run());
+    std::int64_t ord = 0;
     for (const auto& v : index_values(r)) {
       insert_value.bind_int(1, seq);
-      insert_value.bind_text(2, v.path);
-      insert_value.bind(3, v.value);
+      insert_value.bind_int(2, ord++);
+      insert_value.bind_text(3, v.path);
+      insert_value.bind(4, v.value);
       TRY_STATUS(insert_value.run());
     }
   }
@@ -185,7 +315,8 @@ Status SqliteCatalog::insert_batch(std::vector<ArtifactRecord>& records) {
 }
 
 Expected<ArtifactRecord> SqliteCatalog::get(std::string_view artifact_id) {
-  ASSIGN_OR_RETURN(auto st, m_db->prepare("SELECT record FROM artifacts WHERE artifact_id = ?"));
+  ASSIGN_OR_RETURN(auto st, m_db->prepare(
+      "SELECT r.record FROM artifacts a JOIN artifact_records r ON r.seq = a.seq WHERE a.artifact_id = ?"));
   st.bind_text(1, artifact_id);
   ASSIGN_OR_RETURN(bool row, st.step());
   if (!row) return make_error(ErrorCode::not_found, "catalog: no artifact " + std::string(artifact_id));
@@ -201,8 +332,11 @@ Expected<FindResult> SqliteCatalog::find(const Query& query, FindOptions options
     ASSIGN_OR_RETURN(bool row, st.step());
     result.total = row ? st.column_int(0) : 0;
   }
-  ASSIGN_OR_RETURN(auto st, m_db->prepare("SELECT a.record FROM artifacts a WHERE " + where.sql +
-                                          " ORDER BY a.creation_time DESC, a.seq DESC LIMIT ?"));
+  // Order and limit on the narrow table first; read only the returned records.
+  ASSIGN_OR_RETURN(auto st, m_db->prepare("SELECT r.record FROM (SELECT a.seq, a.creation_time FROM artifacts a WHERE " +
+                                          where.sql + " ORDER BY a.creation_time DESC, a.seq DESC LIMIT ?) t "
+                                          "JOIN artifact_records r ON r.seq = t.seq "
+                                          "ORDER BY t.creation_time DESC, t.seq DESC"));
   int n = static_cast<int>(where.params.size());
   for (int i = 0; i < n; ++i) st.bind(i + 1, where.params[i]);
   st.bind_int(n + 1, options.limit > 0 ? options.limit : -1);
@@ -226,9 +360,9 @@ Expected<std::vector<LineageEdge>> SqliteCatalog::direct_links(const std::vector
                                                                LineageDirection direction) {
   const char* sql = direction == LineageDirection::up
                         ? "SELECT a.artifact_id, v.value FROM artifacts a JOIN artifact_values v ON v.seq = a.seq "
-                          "AND v.path = 'based_on' WHERE a.artifact_id = ? ORDER BY v.rowid"
+                          "AND v.path = 'based_on' WHERE a.artifact_id = ? ORDER BY v.ord"
                         : "SELECT a.artifact_id, v.value FROM artifact_values v JOIN artifacts a ON a.seq = v.seq "
-                          "WHERE v.path = 'based_on' AND v.value = ? ORDER BY a.seq";
+                          "WHERE v.path <> 'argv' AND v.path = 'based_on' AND v.value = ? ORDER BY a.seq";
   ASSIGN_OR_RETURN(auto st, m_db->prepare(sql));
   std::vector<LineageEdge> edges;
   for (const auto& id : ids) {

@@ -2,11 +2,18 @@
 //
 // Contract: implements Catalog (catalog.h). Schema (versioned by PRAGMA user_version):
 // artifacts(seq, artifact_id, name, version, username, hostname, run_id, creation_time ms,
-// git_commit, git_branch, git_dirty, label_{datatype,ticket,project,dataset,description}, record
-// JSON) with indexes on (username, creation_time), (username, label_datatype, creation_time),
-// (creation_time), (label_datatype, creation_time), label_ticket, label_project, label_dataset,
-// (name, version) unique; artifact_values(seq, path, value) with indexes on (path, value, seq)
-// and (seq, path), see record_index.h. Writers use BEGIN IMMEDIATE with a 60 s
+// git_commit, git_branch, git_dirty, label_{datatype,ticket,project,dataset,description}) with
+// indexes on (username, label_datatype, creation_time), (creation_time),
+// (label_datatype, creation_time), label_ticket, label_project, label_dataset,
+// (name, version) unique (the optional label indexes are partial: non-NULL rows only);
+// artifact_records(seq, record JSON), read only for the records a query returns;
+// artifact_values(seq, ord, path, value) clustered by (seq, ord) with an index on
+// (path, value, seq), see record_index.h. Version 1 files are migrated in place. Writers
+// prepare their statements once per connection and serialize each record's JSON directly
+// (record_text.h); a put of >= 20,000 records that is at least as big as the table (an
+// import or rebuild) drops the query-only indexes and builds them once after the load, in the
+// same transaction; the planner statistics are refreshed (ANALYZE, sampled) whenever the
+// table has doubled since the last refresh. Writers use BEGIN IMMEDIATE with a 60 s
 // busy timeout and retry, so concurrent processes serialize instead of failing. A file with a
 // newer schema version is refused (ErrorCode::corrupt) rather than guessed at.
 #pragma once
@@ -41,8 +48,12 @@ class SqliteCatalog final : public Catalog {
   explicit SqliteCatalog(std::unique_ptr<sqlite::Database> db);
   Status begin_immediate();
   Status insert_batch(std::vector<ArtifactRecord>& records);
+  Status refresh_statistics();
 
+  struct WriteStatements;
   std::unique_ptr<sqlite::Database> m_db;
+  std::unique_ptr<WriteStatements> m_write;  // prepared on first put
+  std::int64_t m_analyzed_rows = -1;         // table size at the last ANALYZE (-1: unknown)
 };
 
 }  // namespace cairn::catalog

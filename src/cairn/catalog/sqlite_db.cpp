@@ -93,8 +93,12 @@ Expected<bool> Statement::step() {
 
 Status Statement::run() {
   while (true) {
-    ASSIGN_OR_RETURN(bool row, step());
-    if (!row) break;
+    auto row = step();
+    if (!row) {
+      reset();  // leave a reusable statement behind
+      return std::unexpected(row.error());
+    }
+    if (!*row) break;
   }
   reset();
   return ok();

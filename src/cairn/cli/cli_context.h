@@ -14,6 +14,7 @@
 #include <CLI/CLI.hpp>
 
 #include <string>
+#include <vector>
 
 #include "cairn/util/error.h"
 
@@ -31,6 +32,7 @@ struct CliContext {
   bool quiet = false;
   int verbose = 0;
   std::string cwd;  // absolute working directory at start
+  std::vector<std::string> argv;  // the command line as given (recorded in artifact records)
 };
 
 // Prints "ERROR: <message>" to stderr (secrets redacted) and returns the exit code for the

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "cairn/catalog/artifacts.h"
 #include "cairn/cli/commands.h"
 #include "cairn/cli/config_level_flags.h"
 #include "cairn/env/env.h"
@@ -117,7 +118,46 @@ struct ConfigOpts {
   std::string name, value;
 };
 
+// catalog.* and artifacts.* live in cairn's own config files (.cairn/config, the user-level
+// cairn config), which DVC never reads: --global writes the user file, anything else the repo's.
+void run_cairn_setting(CliContext& ctx, const ConfigOpts& o, bool has_value) {
+  if (o.levels.system)
+    return plain_error(ctx, "--system is not supported for " + o.name + " (use --global or the repository)");
+  if (o.list || o.show_origin) return plain_error(ctx, "--list/--show-origin do not apply to " + o.name);
+  const catalog::SettingsContext sctx{env::default_env(), ctx.cwd, {}};
+  const auto scope = o.levels.global ? catalog::SettingScope::global : catalog::SettingScope::repo;
+  if (o.unset) {
+    if (has_value) return plain_error(ctx, "-u/--unset can't be used together with value");
+    if (auto st = catalog::unset_setting(sctx, o.name, scope); !st) ctx.exit_code = report_error(st.error());
+    return;
+  }
+  if (has_value) {
+    if (auto st = catalog::set_setting(sctx, o.name, o.value, scope); !st) ctx.exit_code = report_error(st.error());
+    return;
+  }
+  std::optional<std::string> value;
+  if (o.levels.level()) {
+    auto got = catalog::get_setting(sctx, o.name, scope);
+    if (!got) return void(ctx.exit_code = report_error(got.error()));
+    value = *got;
+  } else {
+    // Without a level: the effective value (environment > repo file > user file > default).
+    auto settings = catalog::load_settings(sctx);
+    if (!settings) return void(ctx.exit_code = report_error(settings.error()));
+    auto known = catalog::get_setting(sctx, o.name, catalog::SettingScope::global);  // validates the key
+    if (!known) return void(ctx.exit_code = report_error(known.error()));
+    value = o.name == "catalog.url" ? settings->catalog_url : settings->artifacts_root_setting;
+    if (value->empty()) value.reset();
+  }
+  if (!value) {
+    ctx.exit_code = report_error(Error(ErrorCode::not_found, "option '" + o.name + "' is not set"));
+    return;
+  }
+  out_line(ctx, *value);
+}
+
 void run_config(CliContext& ctx, const ConfigOpts& o, bool has_name, bool has_value) {
+  if (has_name && catalog::is_cairn_setting_key(o.name)) return run_cairn_setting(ctx, o, has_value);
   auto level = o.levels.level();
   if (o.show_origin && (has_value || o.unset)) {
     return plain_error(ctx,

@@ -30,5 +30,10 @@ void register_fetch(CLI::App& app, CliContext& ctx);
 void register_pull(CLI::App& app, CliContext& ctx);
 void register_params(CLI::App& app, CliContext& ctx);
 void register_metrics(CLI::App& app, CliContext& ctx);
+void register_artifact(CLI::App& app, CliContext& ctx);
+void register_find(CLI::App& app, CliContext& ctx);
+void register_lineage(CLI::App& app, CliContext& ctx);
+void register_catalog(CLI::App& app, CliContext& ctx);
+void register_run(CLI::App& app, CliContext& ctx);
 
 }  // namespace cairn::cli

@@ -21,6 +21,7 @@
 int main(int argc, char** argv) {
   using namespace cairn::cli;
   CliContext ctx;
+  ctx.argv.assign(argv, argv + argc);
   std::error_code ec;
   const char* pwd = std::getenv("PWD");
   auto real = std::filesystem::current_path(ec).string();
@@ -66,6 +67,11 @@ int main(int argc, char** argv) {
   register_pull(app, ctx);
   register_params(app, ctx);
   register_metrics(app, ctx);
+  register_artifact(app, ctx);
+  register_find(app, ctx);
+  register_lineage(app, ctx);
+  register_catalog(app, ctx);
+  register_run(app, ctx);
 
   try {
     app.parse(argc, argv);

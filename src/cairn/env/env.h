@@ -96,6 +96,10 @@ class Env {
   // Creates or truncates; mode applied on creation (subject to umask).
   virtual Expected<std::unique_ptr<WritableFile>> open_write(const std::string& path,
                                                              std::uint32_t mode = 0666) = 0;
+  // Opens for appending (O_APPEND, created if missing): each append() of at most PIPE_BUF
+  // bytes lands whole at the end even with concurrent appenders (run journals).
+  virtual Expected<std::unique_ptr<WritableFile>> open_append(const std::string& path,
+                                                              std::uint32_t mode = 0666) = 0;
   // Creates exclusively (O_EXCL); conflict if it exists.
   virtual Expected<std::unique_ptr<WritableFile>> create_new(const std::string& path,
                                                              std::uint32_t mode = 0666) = 0;

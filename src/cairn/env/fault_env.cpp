@@ -117,6 +117,12 @@ Expected<std::unique_ptr<WritableFile>> FaultEnv::open_write(const std::string& 
   return std::unique_ptr<WritableFile>(new FaultWritable(this, std::move(f), p));
 }
 
+Expected<std::unique_ptr<WritableFile>> FaultEnv::open_append(const std::string& p, std::uint32_t mode) {
+  TRY_STATUS(check(FaultOp::open, p));
+  ASSIGN_OR_RETURN(auto f, m_base->open_append(p, mode));
+  return std::unique_ptr<WritableFile>(new FaultWritable(this, std::move(f), p));
+}
+
 Expected<std::unique_ptr<WritableFile>> FaultEnv::create_new(const std::string& p, std::uint32_t mode) {
   TRY_STATUS(check(FaultOp::open, p));
   ASSIGN_OR_RETURN(auto f, m_base->create_new(p, mode));

@@ -45,6 +45,7 @@ class FaultEnv : public Env {
   Expected<std::vector<DirEntryStat>> list_dir_stat(const std::string& p) override { return m_base->list_dir_stat(p); }
   Expected<std::unique_ptr<ReadableFile>> open_read(const std::string& p) override;
   Expected<std::unique_ptr<WritableFile>> open_write(const std::string& p, std::uint32_t mode = 0666) override;
+  Expected<std::unique_ptr<WritableFile>> open_append(const std::string& p, std::uint32_t mode = 0666) override;
   Expected<std::unique_ptr<WritableFile>> create_new(const std::string& p, std::uint32_t mode = 0666) override;
   Status rename(const std::string& from, const std::string& to) override;
   Status remove_file(const std::string& p) override { return m_base->remove_file(p); }

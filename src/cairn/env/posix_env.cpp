@@ -311,6 +311,13 @@ Expected<std::unique_ptr<WritableFile>> PosixEnv::open_write(const std::string& 
   return std::unique_ptr<WritableFile>(new PosixWritable(fd, path));
 }
 
+Expected<std::unique_ptr<WritableFile>> PosixEnv::open_append(const std::string& path,
+                                                              std::uint32_t mode) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, mode);
+  if (fd < 0) return errno_error(errno, "opening " + path);
+  return std::unique_ptr<WritableFile>(new PosixWritable(fd, path));
+}
+
 Expected<std::unique_ptr<WritableFile>> PosixEnv::create_new(const std::string& path,
                                                              std::uint32_t mode) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);

@@ -16,6 +16,8 @@ class PosixEnv : public Env {
   Expected<bool> publish_new(const std::string& path, std::string_view data, std::uint32_t mode) override;
   Expected<std::unique_ptr<WritableFile>> open_write(const std::string& path,
                                                      std::uint32_t mode = 0666) override;
+  Expected<std::unique_ptr<WritableFile>> open_append(const std::string& path,
+                                                      std::uint32_t mode = 0666) override;
   Expected<std::unique_ptr<WritableFile>> create_new(const std::string& path,
                                                      std::uint32_t mode = 0666) override;
   Status rename(const std::string& from, const std::string& to) override;

@@ -104,6 +104,9 @@ Expected<std::unique_ptr<env::ReadableFile>> GitTreeEnv::open_read(const std::st
 Expected<std::unique_ptr<env::WritableFile>> GitTreeEnv::open_write(const std::string& path, std::uint32_t) {
   return read_only(path);
 }
+Expected<std::unique_ptr<env::WritableFile>> GitTreeEnv::open_append(const std::string& path, std::uint32_t) {
+  return read_only(path);
+}
 Expected<std::unique_ptr<env::WritableFile>> GitTreeEnv::create_new(const std::string& path, std::uint32_t) {
   return read_only(path);
 }

@@ -34,6 +34,8 @@ class GitTreeEnv final : public env::Env {
   Expected<std::unique_ptr<env::ReadableFile>> open_read(const std::string& path) override;
   Expected<std::unique_ptr<env::WritableFile>> open_write(const std::string& path,
                                                           std::uint32_t mode) override;
+  Expected<std::unique_ptr<env::WritableFile>> open_append(const std::string& path,
+                                                           std::uint32_t mode) override;
   Expected<std::unique_ptr<env::WritableFile>> create_new(const std::string& path,
                                                           std::uint32_t mode) override;
   Status rename(const std::string& from, const std::string& to) override;

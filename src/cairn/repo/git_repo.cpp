@@ -185,4 +185,16 @@ Expected<std::optional<std::string>> GitRepo::current_branch() {
   return out;
 }
 
+Expected<bool> GitRepo::is_dirty() {
+  git_status_options opts;
+  git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION);
+  opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+  opts.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+  git_status_list* list = nullptr;
+  if (git_status_list_new(&list, m_impl->repo, &opts) != 0) return git_fail("reading git status");
+  const bool dirty = git_status_list_entrycount(list) > 0;
+  git_status_list_free(list);
+  return dirty;
+}
+
 }  // namespace cairn::repo

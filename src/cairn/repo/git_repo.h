@@ -36,6 +36,9 @@ class GitRepo {
   Expected<std::vector<std::string>> list_tags();
   // The checked-out branch's short name; nullopt when HEAD is detached or unborn.
   Expected<std::optional<std::string>> current_branch();
+  // True when a tracked file differs from HEAD (index or work tree); untracked files and
+  // ignored files do not count (like `git describe --dirty`).
+  Expected<bool> is_dirty();
 
  private:
   GitRepo() = default;

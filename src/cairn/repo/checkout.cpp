@@ -171,6 +171,7 @@ Status materialize(Repository& repo, cache::Linker& linker, const Action& a, boo
   }
   if (size <= (4u << 20)) {
     ASSIGN_OR_RETURN(std::string data, repo.env()->read_file(cp));
+    if (!verified) counters().bytes_verified.fetch_add(data.size(), std::memory_order_relaxed);
     if (!verified && hash_bytes(data, mode) != a.id.digest())
       return make_error(ErrorCode::corrupt, "cache object " + cp + " is corrupt (its content does not match its name)");
     if (linker.preferred() == cache::LinkType::copy) return linker.write_copy(data, a.abs, exec);

@@ -153,8 +153,9 @@ def test_secret_from_config_local_is_never_printed(side, moto, tmp_path):
     for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
         s.env.pop(k, None)
         s.tool.env.pop(k, None)
-    s.run("store", "mb", "s3://faults-local-secret", "--endpoint-url", moto.endpoint,
-          extra_env={"AWS_ACCESS_KEY_ID": "AKIAX", "AWS_SECRET_ACCESS_KEY": "x"})
+    r = s.run("store", "mb", "s3://faults-local-secret", "--endpoint-url", moto.endpoint,
+              extra_env={"AWS_ACCESS_KEY_ID": "AKIAX", "AWS_SECRET_ACCESS_KEY": "x"})
+    assert r.returncode == 0, r.describe()
     proxy = FaultProxy(moto.endpoint, {"500": 0.1, "reset": 0.1}, seed=5)
     try:
         _through(s, proxy, "faults-local-secret")
@@ -169,6 +170,7 @@ def test_secret_from_config_local_is_never_printed(side, moto, tmp_path):
             r = s.run(*args)
             outputs.append(r)
             assert r.returncode == 0, r.describe()
+        assert proxy.total_faults() > 0, proxy.counts
         for r in outputs:
             assert secret not in r.stdout + r.stderr, r.describe()
     finally:

@@ -8,6 +8,7 @@
 #include "cairn/object/file_hash.h"
 #include "cairn/util/thread_pool.h"
 #include "cairn/util/md5.h"
+#include "cairn/util/counters.h"
 #include "cairn/util/path.h"
 
 namespace cairn::cache {
@@ -63,6 +64,7 @@ Expected<bool> ObjectStore::verify(const ObjectId& id, Verify verify) {
   if (!st) return false;
   if (verify == Verify::trust_mode && (st->mode & 0777) == 0444) return true;
   ASSIGN_OR_RETURN(auto h, object::hash_file(m_env, p, mode_of(id)));
+  counters().bytes_verified.fetch_add(st->size, std::memory_order_relaxed);
   if (h.md5 != id.digest())
     return make_error(ErrorCode::corrupt, "cache object " + p + " is corrupt (its content hashes to " + h.md5 + ")");
   if ((st->mode & 0777) != 0444) (void)m_env->chmod(p, 0444);

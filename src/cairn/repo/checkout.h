@@ -6,10 +6,13 @@
 // (DVC trusts 0444 objects; cairn does not), and a corrupt one is reported and never checked out; a
 // workspace file whose content is not in the cache is never replaced or deleted without
 // Force::yes. Files inside a tracked directory that are not in its manifest are removed
-// (as DVC does), under the same rule.
+// (as DVC does), under the same rule. The one exception to re-hashing: objects the caller
+// verified moments before (CheckoutOptions::just_verified: pull's freshly downloaded objects,
+// each checked against its md5 on arrival) are not hashed a second time.
 #pragma once
 
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "cairn/repo/add.h"
@@ -24,6 +27,8 @@ struct CheckoutOptions {
   Force force = Force::no;
   Relink relink = Relink::no;
   std::size_t jobs = 0;
+  // Object values (ObjectId::value) verified by the caller in this command; may be null.
+  const std::unordered_set<std::string>* just_verified = nullptr;
 };
 
 struct CheckoutResult {

@@ -70,6 +70,7 @@ Status fetch_group(Repository& repo, ObjectGroup& group, TransferResult& result)
     for (std::size_t i = 0; i < batch.size(); ++i) {
       if (statuses[i]) {
         r.index->insert(batch[i]);
+        result.downloaded.push_back(batch[i].value);
       } else {
         result.failures.push_back({batch[i].value, statuses[i].error().message(), statuses[i].error().code()});
         failed_ids.insert(batch[i].value);

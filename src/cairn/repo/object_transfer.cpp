@@ -4,6 +4,7 @@
 
 #include "cairn/object/file_hash.h"
 #include "cairn/repo/remote_presence.h"
+#include "cairn/util/counters.h"
 #include "cairn/util/md5.h"
 #include "cairn/util/path.h"
 
@@ -58,6 +59,7 @@ Status download_object(Repository& repo, remote::Remote& remote, const ObjectId&
   if (auto s = remote.get_file(remote_key(id), tmp, progress); !s) return fail(s.error());
   auto h = object::hash_file(env, tmp, mode_of(id));
   if (!h) return fail(h.error());
+  counters().bytes_verified.fetch_add(h->size, std::memory_order_relaxed);
   if (h->md5 != id.digest()) return fail(corrupt_download(remote, id, "its content hashes to " + h->md5));
   if (id.is_dir()) {
     auto bytes = env->read_file(tmp);
@@ -81,6 +83,7 @@ Status prepare_cache_dirs(Repository& repo, const std::vector<ObjectId>& ids) {
 Expected<FetchedManifest> fetch_manifest(remote::Remote& remote, const ObjectId& id) {
   ASSIGN_OR_RETURN(std::string bytes, remote.get_bytes(remote_key(id)));
   std::string h = hash_bytes(bytes, mode_of(id));
+  counters().bytes_verified.fetch_add(bytes.size(), std::memory_order_relaxed);
   if (h != id.digest()) return std::unexpected(corrupt_download(remote, id, "its content hashes to " + h));
   auto tree = object::Tree::parse(bytes, id.value);
   if (!tree) return std::unexpected(corrupt_download(remote, id, tree.error().message()));

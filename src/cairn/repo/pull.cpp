@@ -1,5 +1,7 @@
 #include "cairn/repo/pull.h"
 
+#include <unordered_set>
+
 #include "cairn/repo/fetch.h"
 #include "cairn/repo/import_url.h"
 
@@ -12,6 +14,8 @@ Expected<PullResult> pull(Repository& repo, const PullOptions& options) {
   CheckoutOptions co;
   co.targets = options.transfer.targets;
   co.force = options.force;
+  std::unordered_set<std::string> verified(result.fetch.downloaded.begin(), result.fetch.downloaded.end());
+  co.just_verified = &verified;
   ASSIGN_OR_RETURN(result.checkout, checkout(repo, co));
   // Partial imports fetched from their source (fetch.h) are placed last.
   CheckoutResult& out = *result.checkout;

@@ -49,6 +49,9 @@ struct TransferResult {
   // fetch/pull: partial imports (--no-download) taken from their source into the cache, in
   // `.dvc` file order; their files count in `transferred`, a source that failed in `failed`.
   std::vector<ImportFetch> imports;
+  // fetch/pull: the objects downloaded into the cache by this call (each verified against its
+  // md5 on arrival), so pull's checkout need not hash them again.
+  std::vector<std::string> downloaded;
 };
 
 // "md5: <id>" or "md5-dos2unix: <id>" (DVC's str(HashInfo)).

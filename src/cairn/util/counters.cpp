@@ -13,7 +13,8 @@ std::string Counters::to_json() const {
          f("bytes_uploaded", bytes_uploaded) + ", " + f("objects_downloaded", objects_downloaded) + ", " +
          f("bytes_downloaded", bytes_downloaded) + ", " + f("retries", retries) + ", " +
          f("remote_stats", remote_stats) + ", " + f("remote_lists", remote_lists) + ", " +
-         f("tree_memo_hits", tree_memo_hits) + ", " + f("presence_memo_hits", presence_memo_hits) + "}";
+         f("tree_memo_hits", tree_memo_hits) + ", " + f("presence_memo_hits", presence_memo_hits) + ", " +
+         f("bytes_verified", bytes_verified) + "}";
 }
 
 Counters& counters() {

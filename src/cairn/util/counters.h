@@ -21,6 +21,7 @@ struct Counters {
   // Whole-directory answers from the state memos (cache/tree_memo.h, cache/presence_memo.h).
   std::atomic<std::uint64_t> tree_memo_hits{0};
   std::atomic<std::uint64_t> presence_memo_hits{0};
+  std::atomic<std::uint64_t> bytes_verified{0};  // bytes of objects re-hashed to check them (cache, downloads)
   // Remote transfers (remote/counting_remote.h, remote/retry_remote.h): successful uploads
   // and downloads, and calls retried after a transient error.
   std::atomic<std::uint64_t> objects_uploaded{0};

@@ -224,12 +224,17 @@ def test_offline_log_then_push(cairn, tmp_path, moto):
     assert first != second
 
 
+# 2 x 1,000 through the engine (fork) is tests/unit/catalog_artifacts_concurrency_test.cpp; through
+# the CLI, process start-up dominates, so 2 x N with N from the environment (default 150).
+N = int(__import__("os").environ.get("CAIRN_E2E_LOG_COUNT", "150"))
+
+
 @pytest.mark.parametrize("kind_catalog", ["sqlite", "postgres"])
-def test_two_processes_log_1000_each(kind_catalog, cairn, tmp_path, request):
+def test_two_processes_log_concurrently(kind_catalog, cairn, tmp_path, request):
     postgres = request.getfixturevalue("postgres") if kind_catalog == "postgres" else None
     a = make_art("local", kind_catalog, cairn, tmp_path, postgres=postgres)
     write(a.work / "x.txt", "same bytes")
-    script = (f'i=0; while [ $i -lt 1000 ]; do "{a.cairn.binary}" artifact log x.txt --name shared -q '
+    script = (f'i=0; while [ $i -lt {N} ]; do "{a.cairn.binary}" artifact log x.txt --name shared -q '
               f'>/dev/null || exit 1; i=$((i+1)); done')
     env = dict(a.cairn.env)
     env.update(a.env)
@@ -239,8 +244,8 @@ def test_two_processes_log_1000_each(kind_catalog, cairn, tmp_path, request):
     assert [p.returncode for p in procs] == [0, 0], errs
     assert not any("locked" in e for e in errs), errs
     found = a.json("find", '{"name": "shared"}', "--json", "--limit", "0")
-    assert found["total"] == 2000
-    assert sorted(r["version"] for r in found["artifacts"]) == list(range(1, 2001))
+    assert found["total"] == 2 * N
+    assert sorted(r["version"] for r in found["artifacts"]) == list(range(1, 2 * N + 1))
     # Identical bytes are stored once.
     assert len(list((tmp_path / "root/files/md5").rglob("*"))) == 2  # one prefix dir + one object
 

@@ -80,7 +80,8 @@ def make_art(kind_root, kind_catalog, cairn, tmp_path, moto=None, postgres=None)
     else:
         bucket = f"art-{free_port()}"
         extra = aws_env(moto.endpoint)
-        cairn.run("store", "mb", f"s3://{bucket}", "--endpoint-url", moto.endpoint, cwd=tmp_path, ok=True)
+        cairn.run("store", "mb", f"s3://{bucket}", "--endpoint-url", moto.endpoint, cwd=tmp_path, ok=True,
+              extra_env=aws_env(moto.endpoint))
         root = f"s3://{bucket}/team/artifacts"
     catalog = f"sqlite://{tmp_path / 'catalog.db'}" if kind_catalog == "sqlite" else postgres.new_database()
     return Art(cairn, tmp_path, root, catalog, extra)
@@ -182,6 +183,7 @@ def test_sync_rebuilds_a_deleted_catalog(sqlite_local, tmp_path):
     # A record of an unknown format version is reported, not guessed.
     day = dt.datetime.now(dt.timezone.utc).strftime("%Y/%m/%d")
     bad = Path(a.env["CAIRN_ARTIFACTS_ROOT"]) / f"artifacts/{day}/x/000000_artifact_00000000-0000-4000-8000-000000000000.json"
+    bad.parent.mkdir(parents=True)
     bad.write_text(json.dumps({"format_version": 7, "artifact_id": "artifact_00000000-0000-4000-8000-000000000000"}))
     r = a.run("catalog", "sync", ok=False)
     assert r.returncode == 1 and "format_version 7" in r.stderr and bad.name in r.stderr
@@ -189,7 +191,8 @@ def test_sync_rebuilds_a_deleted_catalog(sqlite_local, tmp_path):
 
 def test_offline_log_then_push(cairn, tmp_path, moto):
     bucket = f"off-{free_port()}"
-    cairn.run("store", "mb", f"s3://{bucket}", "--endpoint-url", moto.endpoint, cwd=tmp_path, ok=True)
+    cairn.run("store", "mb", f"s3://{bucket}", "--endpoint-url", moto.endpoint, cwd=tmp_path, ok=True,
+              extra_env=aws_env(moto.endpoint))
     a = Art(cairn, tmp_path, f"s3://{bucket}/root", f"sqlite://{tmp_path / 'c.db'}", aws_env(moto.endpoint))
     dead = {"AWS_ENDPOINT_URL": f"http://127.0.0.1:{free_port()}"}  # nothing listens there
     write(a.work / "a.txt", "offline A")
@@ -225,8 +228,8 @@ def test_offline_log_then_push(cairn, tmp_path, moto):
 
 
 # 2 x 1,000 through the engine (fork) is tests/unit/catalog_artifacts_concurrency_test.cpp; through
-# the CLI, process start-up dominates, so 2 x N with N from the environment (default 150).
-N = int(__import__("os").environ.get("CAIRN_E2E_LOG_COUNT", "150"))
+# the CLI, process start-up dominates, so 2 x N with N from the environment (default 100).
+N = int(__import__("os").environ.get("CAIRN_E2E_LOG_COUNT", "100"))
 
 
 @pytest.mark.parametrize("kind_catalog", ["sqlite", "postgres"])

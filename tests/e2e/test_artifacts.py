@@ -320,3 +320,33 @@ def test_settings_live_in_cairn_config_invisible_to_dvc(cairn, dvc, tmp_path):
     cairn.run("artifact", "log", "g.txt", cwd=out, extra_env=env, ok=True)
     assert (tmp_path / "user.db").is_file()
     assert run("config", "catalog.nope", "x", ok=False).returncode != 0
+
+
+def test_git_provenance_run_exit_code_and_dvc_remote_root(cairn, dvc, tmp_path, tool_env):
+    from conftest import git, git_commit_all, make_git_repo
+    repo = make_git_repo(tmp_path / "repo", tool_env)
+    dvc.run("init", cwd=repo, ok=True)
+    dvc.run("remote", "add", "store", str(tmp_path / "dvc-remote"), cwd=repo, ok=True)
+    write(repo / "data.txt", "tracked by dvc\n")
+    dvc.run("add", "data.txt", cwd=repo, ok=True)
+    write(repo / "notes.md", "v1\n")
+    git_commit_all(repo, tool_env)
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "xdg"), "XDG_STATE_HOME": str(tmp_path / "state"),
+           "XDG_CACHE_HOME": str(tmp_path / "cache"), "XDG_DATA_HOME": str(tmp_path / "data"),
+           "CAIRN_ARTIFACTS_ROOT": "store"}  # a DVC remote's name
+    run = lambda *a, **kw: cairn.run(*a, cwd=repo, extra_env=env, **kw)  # noqa: E731
+    aid = run("artifact", "log", "data.txt", ok=True).stdout.strip()
+    rec = json.loads(run("artifact", "show", aid, "--json", ok=True).stdout)
+    head = git(repo, "rev-parse", "HEAD", env=tool_env).strip()
+    assert rec["git"] == {"commit": head, "branch": "main", "dirty": False}
+    assert rec["files"]["data.txt"]["url"].startswith(str(tmp_path / "dvc-remote") + "/files/md5/")
+    # The artifact's object is the object `dvc push` would upload: dvc sees it as pushed.
+    st = dvc.run("status", "-c", "-r", "store", "--json", cwd=repo, ok=True)
+    assert json.loads(st.stdout or "{}") == {}
+    write(repo / "notes.md", "v2, not committed\n")
+    aid2 = run("artifact", "log", "data.txt", ok=True).stdout.strip()
+    assert json.loads(run("artifact", "show", aid2, "--json", ok=True).stdout)["git"]["dirty"] is True
+    # `cairn run` exits with the command's exit code and exports the run id.
+    r = run("run", "--", "sh", "-c", 'test -n "$CAIRN_RUN_ID" && exit 7', ok=False)
+    assert r.returncode == 7
+    assert run("run", "--", "/nonexistent/cmd", ok=False).returncode == 127

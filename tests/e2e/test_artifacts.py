@@ -350,3 +350,25 @@ def test_git_provenance_run_exit_code_and_dvc_remote_root(cairn, dvc, tmp_path, 
     r = run("run", "--", "sh", "-c", 'test -n "$CAIRN_RUN_ID" && exit 7', ok=False)
     assert r.returncode == 7
     assert run("run", "--", "/nonexistent/cmd", ok=False).returncode == 127
+
+
+def test_log_a_directory_and_depth_limited_lineage(sqlite_local, tmp_path):
+    a = sqlite_local
+    write(a.work / "ds/a/1.txt", "one")
+    write(a.work / "ds/b.txt", "two")
+    write(tmp_path / "elsewhere/ext.txt", "three")
+    d = a.log("ds", str(tmp_path / "elsewhere/ext.txt"), "--name", "tree")
+    rec = a.json("artifact", "show", d, "--json")
+    assert sorted(rec["files"]) == ["ds/a/1.txt", "ds/b.txt", "ext.txt"]  # outside cwd: base name
+    c1 = a.log("ds/b.txt", "--based-on", "tree@1")
+    c2 = a.log("ds/a/1.txt", "--based-on", c1)
+    full = a.json("lineage", c2, "--json")
+    assert {(e["parent"], e["depth"]) for e in full["edges"]} == {(c1, 1), (d, 2)}
+    one = a.json("lineage", c2, "--depth", "1", "--json")
+    assert [e["parent"] for e in one["edges"]] == [c1]
+    text = a.run("lineage", d, "--down").stdout
+    assert c1 in text and c2 in text
+    r = a.run("artifact", "log", "ds/b.txt", "--based-on", "tree@9", ok=False)
+    assert r.returncode == 1 and "tree@9" in r.stderr
+    assert a.run("artifact", "log", "missing.txt", ok=False).returncode == 1
+    assert a.run("artifact", "log", "ds/b.txt", "--label", "color=red", ok=False).returncode == 254

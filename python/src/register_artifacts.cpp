@@ -108,7 +108,9 @@ void register_artifacts(py::module_& m) {
              const std::string& executable_version) {
             auto result = unwrap(without_gil([&]() -> Expected<LogResult> {
               std::vector<LogFile> all;
-              if (!paths.empty()) ASSIGN_OR_RETURN(all, expand_log_paths(a.settings(), paths));
+              if (!paths.empty()) {
+                ASSIGN_OR_RETURN(all, expand_log_paths(a.settings(), paths));
+              }
               for (const auto& [path, relpath] : files) all.push_back({path, relpath});
               LogOptions o;
               o.name = std::move(name);

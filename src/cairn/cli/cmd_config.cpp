@@ -280,7 +280,9 @@ void register_config(CLI::App& app, CliContext& ctx) {
   auto* sub = app.add_subcommand("config", "Get or set config options.");
   sub->description(
       "Get or set config options (same files, bytes and messages as `dvc config`).\n"
-      "NAME is section.option, remote.<name>.option or db.<name>.option.");
+      "NAME is section.option, remote.<name>.option or db.<name>.option.\n"
+      "catalog.url and artifacts.root are cairn's own settings: they go to .cairn/config in the\n"
+      "repository (or the user-level cairn config with --global), which DVC does not read.");
   add_level_flags(sub, opts->levels);
   sub->add_flag("-u,--unset", opts->unset, "Unset option.");
   sub->add_flag("-l,--list", opts->list, "List all defined config values.");

@@ -49,5 +49,6 @@ auto without_gil(F&& call) {
 void register_errors(py::module_& m);
 void register_repo(py::module_& m);
 void register_store(py::module_& m);
+void register_pipeline(py::module_& m);
 
 }  // namespace cairn::python

@@ -12,4 +12,5 @@ PYBIND11_MODULE(_core, m) {
   cairn::python::register_errors(m);
   cairn::python::register_repo(m);
   cairn::python::register_store(m);
+  cairn::python::register_pipeline(m);
 }

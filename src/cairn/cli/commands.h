@@ -30,5 +30,6 @@ void register_fetch(CLI::App& app, CliContext& ctx);
 void register_pull(CLI::App& app, CliContext& ctx);
 void register_params(CLI::App& app, CliContext& ctx);
 void register_metrics(CLI::App& app, CliContext& ctx);
+void register_repro(CLI::App& app, CliContext& ctx);
 
 }  // namespace cairn::cli

@@ -66,6 +66,7 @@ int main(int argc, char** argv) {
   register_pull(app, ctx);
   register_params(app, ctx);
   register_metrics(app, ctx);
+  register_repro(app, ctx);
 
   try {
     app.parse(argc, argv);

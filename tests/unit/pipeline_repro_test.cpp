@@ -142,13 +142,20 @@ TEST(Scheduler, KeepGoingRunsIndependentTasks) {
 TEST(Scheduler, ParallelFailureLetsRunningTasksFinish) {
   auto p = plan_of(3);
   p.prereqs[2] = {1};
-  FakeWork w;
-  w.fail = {0};
-  w.sleep_ms = 50;
-  auto st = Scheduler(p, 2, OnError::fail).run(std::ref(w));
+  std::atomic<bool> two_started{false};
+  auto st = Scheduler(p, 2, OnError::fail).run([&](std::size_t t) {
+    if (t == 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      return Outcome::failed;
+    }
+    if (t == 1) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (t == 2) two_started = true;
+    return Outcome::ran;
+  });
   EXPECT_EQ(st[0], TaskState::failed);
-  EXPECT_EQ(st[1], TaskState::ran);  // was already running
+  EXPECT_EQ(st[1], TaskState::ran);  // was already running: it finishes
   EXPECT_EQ(st[2], TaskState::not_started);
+  EXPECT_FALSE(two_started.load());
 }
 
 TEST(Scheduler, CancelStopsStartingTasks) {

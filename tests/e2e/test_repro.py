@@ -249,7 +249,7 @@ def test_parallel_output_is_line_wise(tmp_path, tool_env, cairn, dvc):
     lines = [l for l in res.stderr.splitlines() if l]
     assert len(lines) == 30, res.describe()
     for l in lines:
-        assert l[0] in "xyz" and l.endswith("-end") and l.count("-") == 3, l
+        assert l[0] in "xyz" and l.endswith("-end") and l.count("-") == 2, l
 
 
 @pytest.mark.parametrize("case", sorted(BAD))

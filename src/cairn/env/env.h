@@ -112,7 +112,8 @@ class Process {
   // Blocks until the child exits: its exit status (0-255), or 128+N when killed by signal N
   // (as a shell reports it).
   virtual Expected<int> wait() = 0;
-  // Sends a signal (SIGTERM, SIGKILL, ...); ignored when the child was already reaped.
+  // Sends a signal (SIGTERM, SIGKILL, ...) to the child's process group (every child is the
+  // leader of its own group, so what it started gets it too); ignored once reaped.
   virtual void signal(int signo) = 0;
 };
 
@@ -157,8 +158,8 @@ class Env {
   virtual std::chrono::system_clock::time_point now() = 0;
   // Sets mtime (ns since epoch) of a path.
   virtual Status set_mtime(const std::string& path, std::int64_t mtime_ns) = 0;
-  // Starts a child process (posix_spawn; the child's signal mask and dispositions are reset to
-  // the defaults). Errors: not_found when the executable does not exist.
+  // Starts a child process (posix_spawn) in a new process group, with the signal mask and
+  // dispositions reset to the defaults. Errors: not_found when the executable does not exist.
   virtual Expected<std::unique_ptr<Process>> spawn(const SpawnOptions& options) = 0;
   // A crash point: FaultEnv may terminate the process here ("kill -9 between steps").
   virtual void crash_point(std::string_view name) {}

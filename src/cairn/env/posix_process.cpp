@@ -27,7 +27,7 @@ class PosixProcess : public Process {
       if (fd >= 0) ::close(fd);
     std::lock_guard lock(m_mu);
     if (!m_reaped) {
-      ::kill(m_pid, SIGKILL);
+      ::kill(-m_pid, SIGKILL);
       int st = 0;
       while (::waitpid(m_pid, &st, 0) < 0 && errno == EINTR) {
       }
@@ -89,7 +89,7 @@ class PosixProcess : public Process {
 
   void signal(int signo) override {
     std::lock_guard lock(m_mu);
-    if (!m_reaped) ::kill(m_pid, signo);
+    if (!m_reaped) ::kill(-m_pid, signo);
   }
 
  private:
@@ -141,7 +141,9 @@ Expected<std::unique_ptr<Process>> PosixEnv::spawn(const SpawnOptions& o) {
   posix_spawnattr_setsigmask(&attr, &none);
   // SIGINT/SIGTERM/SIGPIPE etc. back to their defaults (the parent may ignore or block them).
   posix_spawnattr_setsigdefault(&attr, &all);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  // Its own process group, so signal() reaches what the child starts (a shell's commands).
+  posix_spawnattr_setpgroup(&attr, 0);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
   if (o.output == ChildOutput::pipe) {
     posix_spawn_file_actions_adddup2(&fa, out_pipe[1], 1);
     posix_spawn_file_actions_adddup2(&fa, err_pipe[1], 2);

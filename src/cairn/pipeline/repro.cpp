@@ -13,6 +13,7 @@
 #include "cairn/pipeline/targets.h"
 #include "cairn/repo/git_repo.h"
 #include "cairn/repo/gitignore.h"
+#include "cairn/repo/workspace_hasher.h"
 #include "cairn/util/path.h"
 
 namespace cairn::pipeline {
@@ -142,6 +143,7 @@ class ReproRun {
   // an Outcome when the stage is done (unchanged, dry run), nullopt to go on.
   Expected<std::optional<Outcome>> before_run(std::size_t task, bool& run_command);
   Status record(const Stage& s);
+  Status relink_outputs(WorkspaceState& ws, const Stage& s);
   Status remove_outs(const Stage& s);
   Status check_outputs_exist(const Stage& s);
 
@@ -182,6 +184,34 @@ Status ReproRun::check_outputs_exist(const Stage& s) {
   return make_error(ErrorCode::not_found, msg);
 }
 
+// DVC's Output.commit(relink=True): with cache.type hardlink or symlink first, the committed
+// workspace files are replaced by links to their cache objects (reflink/copy leave the
+// just-hashed files as they are: same bytes, nothing to gain).
+Status ReproRun::relink_outputs(WorkspaceState& ws, const Stage& s) {
+  ASSIGN_OR_RETURN(auto types, m_repo.link_types());
+  if (types.empty() || (types[0] != cache::LinkType::hardlink && types[0] != cache::LinkType::symlink)) return ok();
+  cache::Linker linker(m_repo.env(), types);
+  for (const auto& o : s.outs) {
+    if (!o.cache) continue;
+    ASSIGN_OR_RETURN(const repo::OutputState* st, ws.item(o.path, HashMode::md5, repo::Insert::yes));
+    std::string abs = path::join(m_repo.root(), o.path);
+    auto link_one = [&](const std::string& target, const std::string& md5, std::uint64_t size, bool exec) -> Status {
+      object::ObjectId id{md5, object::HashName::md5};
+      std::string obj = m_repo.store().path_of(id);
+      ASSIGN_OR_RETURN(bool linked, linker.is_linked(obj, target));
+      if (linked) return ok();
+      return linker.link(obj, target, size, exec ? cache::Executable::yes : cache::Executable::no);
+    };
+    if (!st->is_dir) {
+      TRY_STATUS(link_one(abs, std::string(st->id.digest()), st->size, st->isexec));
+      continue;
+    }
+    for (const auto& f : st->files)
+      TRY_STATUS(link_one(repo::abspath_of(abs, f), f.md5_hex(), f.st.size, f.st.is_exec()));
+  }
+  return ok();
+}
+
 // Computes and writes the stage's new state (the caller holds m_mu).
 Status ReproRun::record(const Stage& s) {
   repo::Insert insert = m_opt.commit == repo::Commit::yes ? repo::Insert::yes : repo::Insert::no;
@@ -195,6 +225,7 @@ Status ReproRun::record(const Stage& s) {
   }
   WorkspaceState ws(m_repo, 0);
   ASSIGN_OR_RETURN(LockEntry entry, compute_stage_state(ws, s, insert));
+  if (insert == repo::Insert::yes) TRY_STATUS(relink_outputs(ws, s));
   if (m_repo.scm() == repo::Scm::git) {
     for (const auto& o : s.outs) {
       if (!o.cache || o.path.starts_with("../")) continue;

@@ -284,3 +284,18 @@ def test_sigterm_stops_children(tmp_path, tool_env, cairn, dvc):
     assert p.returncode != 0
     assert "interrupted" in err
     assert not (r / "dvc.lock").exists()
+
+
+def test_hardlink_cache_type_relinks_outputs(tmp_path, tool_env, cairn, dvc):
+    """As DVC's commit(relink=True): with cache.type hardlink the committed outputs (file and
+    every file of a directory) become hardlinks to their cache objects."""
+    r = make_git_repo(tmp_path / "h", tool_env)
+    dvc.run("init", "-q", cwd=r, ok=True)
+    dvc.run("config", "cache.type", "hardlink", cwd=r, ok=True)
+    _write_files(r, {"in/a": "a\n", "in/b": "b\n", "dvc.yaml": (
+        "stages:\n  d:\n    cmd: rm -rf out && cp -r in out && echo x > f.txt\n"
+        "    deps: [in]\n    outs: [out, f.txt]\n")})
+    cairn.run("repro", cwd=r, ok=True)
+    for p in ("out/a", "out/b", "f.txt"):
+        assert os.stat(r / p).st_nlink == 2, p
+    assert dvc.run("status", cwd=r, ok=True).stdout == UP_TO_DATE

@@ -206,8 +206,13 @@ Status ReproRun::relink_outputs(WorkspaceState& ws, const Stage& s) {
       TRY_STATUS(link_one(abs, std::string(st->id.digest()), st->size, st->isexec));
       continue;
     }
-    for (const auto& f : st->files)
-      TRY_STATUS(link_one(repo::abspath_of(abs, f), f.md5_hex(), f.st.size, f.st.is_exec()));
+    ASSIGN_OR_RETURN(object::Tree tree, m_repo.store().read_tree(st->id));
+    for (const auto& e : tree.entries()) {
+      std::string target = path::join(abs, e.relpath);
+      ASSIGN_OR_RETURN(auto fst, m_repo.env()->stat(target, env::Follow::yes));
+      if (!fst) continue;
+      TRY_STATUS(link_one(target, e.md5, fst->size, fst->is_exec()));
+    }
   }
   return ok();
 }

@@ -299,3 +299,21 @@ def test_hardlink_cache_type_relinks_outputs(tmp_path, tool_env, cairn, dvc):
     for p in ("out/a", "out/b", "f.txt"):
         assert os.stat(r / p).st_nlink == 2, p
     assert dvc.run("status", cwd=r, ok=True).stdout == UP_TO_DATE
+
+
+def test_injected_faults(tmp_path, tool_env, cairn, dvc):
+    """Spawning goes through the Env layer: an injected spawn failure fails the stage (no lock
+    entry); a SIGKILL just before the lock write leaves no entry, and the next repro reruns it."""
+    mine, _ = _linear_twins(tmp_path, tool_env, dvc)
+    res = cairn.run("repro", cwd=mine, extra_env={"CAIRN_FAULT": "op=spawn,errno=EACCES"})
+    assert res.returncode == 255
+    assert res.stderr.startswith("ERROR: failed to reproduce 'a': "), res.describe()
+    assert not (mine / "dvc.lock").exists()
+    res = cairn.run("repro", cwd=mine, extra_env={"CAIRN_FAULT": "crash=repro.before_lock@2"})
+    assert res.returncode == -9 or res.returncode == 137, res.describe()
+    lock = yaml.safe_load((mine / "dvc.lock").read_text())
+    assert set(lock["stages"]) == {"a"}
+    again = cairn.run("repro", cwd=mine, ok=True)
+    assert "Stage 'a' didn't change, skipping" in again.stdout
+    assert "Running stage 'b':" in again.stdout
+    assert dvc.run("status", cwd=mine, ok=True).stdout == UP_TO_DATE

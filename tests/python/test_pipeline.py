@@ -25,7 +25,8 @@ def test_stage_add_then_repro(repo: cairn.Repo):
     res = repo.repro(quiet=True)
     assert res["ran"] == ["copy", "upper"]
     assert res["unchanged"] == []
-    assert sorted(res["files_to_track"]) == [".gitignore", "dvc.lock"]
+    assert res["files_to_track"] == ["dvc.lock"]  # stage_add already wrote the .gitignore entries
+    assert (root / ".gitignore").read_text() == "/out.txt\n/up.txt\n"
     assert (root / "up.txt").read_text() == "HELLO\n"
     assert "upper:" in (root / "dvc.lock").read_text()
     again = repo.repro(quiet=True)

@@ -35,6 +35,7 @@ export DVC_BIN="${CAIRN_DVC_VENV:-$HOME/.cache/cairn/dvc-$DVC_VERSION}/bin/dvc"
 run "end-to-end and DVC interop tests (pytest)" "$PYVENV/bin/python" -m pytest -q -p no:cacheprovider tests/e2e
 
 run "benchmark (smoke size)" "$PYVENV/bin/python" bench/bench_local.py --smoke
+run "pipeline benchmark (smoke size)" "$PYVENV/bin/python" bench/bench_pipeline.py --smoke
 
 if [ $status -eq 0 ]; then echo "=== all suites passed"; else echo "=== some suites FAILED"; fi
 exit $status

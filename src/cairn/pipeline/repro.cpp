@@ -410,6 +410,10 @@ void cancel_reproduce() {
 
 Expected<ReproResult> reproduce(repo::Repository& repo, const ReproOptions& options, Executor& executor,
                                 OutputSink& sink) {
+  {
+    std::lock_guard lock(g_active_mu);
+    g_cancel_requested = false;  // a cancel of an earlier run (same process) does not carry over
+  }
   ASSIGN_OR_RETURN(Index index, collect_index(repo));
   std::vector<std::string> targets = options.targets;
   if (targets.empty()) targets.push_back("dvc.yaml");

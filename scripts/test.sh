@@ -37,6 +37,7 @@ run "end-to-end and DVC interop tests (pytest)" "$PYVENV/bin/python" -m pytest -
 run "benchmark (smoke size)" "$PYVENV/bin/python" bench/bench_local.py --smoke
 run "remote benchmark (smoke size)" "$PYVENV/bin/python" bench/bench_remote.py --smoke
 run "catalog benchmark (smoke size, vs mlflow server)" "$PYVENV/bin/python" bench/bench_catalog.py --smoke
+run "pipeline benchmark (smoke size)" "$PYVENV/bin/python" bench/bench_pipeline.py --smoke
 
 if [ $status -eq 0 ]; then echo "=== all suites passed"; else echo "=== some suites FAILED"; fi
 exit $status

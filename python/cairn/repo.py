@@ -342,3 +342,71 @@ class Repo:
             item["md5"] = t["md5"]
             result.append(item)
         return result
+
+    def repro(
+        self,
+        targets: Targets = None,
+        *,
+        jobs: int = 1,
+        force: bool = False,
+        single_item: bool = False,
+        downstream: bool = False,
+        dry: bool = False,
+        keep_going: bool = False,
+        no_commit: bool = False,
+        quiet: bool = False,
+    ) -> Dict[str, Any]:
+        """Reproduces pipeline stages (``dvc repro``; ``cairn repro --help``).
+
+        ``targets``: stage names, ``dvc.yaml`` files, ``path/dvc.yaml:name`` or outputs (default:
+        the ``dvc.yaml`` of the directory the Repo was opened at). ``jobs`` > 1 runs independent
+        stages at once. Stage messages and the commands' output go to this process's
+        stdout/stderr (``quiet`` silences the messages). Returns ``{"ran": [...],
+        "unchanged": [...], "skipped": [...], "files_to_track": [...]}`` (stage addresses;
+        with ``dry`` the stages that would run). A failing stage raises :class:`cairn.Error`
+        with DVC's message ("failed to reproduce 'x': ..."); its ``.result`` holds the same
+        dict plus ``"failed"``. Invalid pipelines (cycles, bad dvc.yaml) raise before anything
+        runs.
+        """
+        with self._locked():
+            r = _core.repro(self._core, _targets(targets), bool(force), bool(single_item), bool(downstream),
+                            bool(dry), bool(keep_going), bool(no_commit), max(1, _jobs(jobs)), bool(quiet))
+        result = {k: r[k] for k in ("ran", "unchanged", "skipped", "files_to_track")}
+        if r["error"]:
+            exc = from_code("io", r["error"])
+            exc.result = dict(result, failed=r["failed"])  # type: ignore[attr-defined]
+            raise exc
+        return result
+
+    def stage_add(
+        self,
+        name: str,
+        cmd: Union[str, List[str]],
+        *,
+        deps: Iterable[PathLike] = (),
+        params: Iterable[str] = (),
+        outs: Iterable[PathLike] = (),
+        outs_no_cache: Iterable[PathLike] = (),
+        metrics: Iterable[PathLike] = (),
+        metrics_no_cache: Iterable[PathLike] = (),
+        plots: Iterable[PathLike] = (),
+        wdir: Optional[PathLike] = None,
+        always_changed: bool = False,
+        desc: Optional[str] = None,
+        force: bool = False,
+    ) -> Dict[str, Any]:
+        """Adds a stage to the ``dvc.yaml`` of the directory the Repo was opened at
+        (``dvc stage add``). ``cmd`` is the command string (or its words, joined as DVC
+        does); ``params`` take DVC's ``-p`` forms ("lr,epochs", "file.yaml:key", "file.yaml:").
+        Raises :class:`cairn.ConflictError`-family errors with DVC's messages (existing stage
+        without ``force``, duplicate/overlapping outputs, cycles). Returns ``{"address":
+        "train", "dvc_yaml": "dvc.yaml", "files_to_track": [...]}``.
+        """
+        words = [cmd] if isinstance(cmd, str) else list(cmd)
+        fs = lambda xs: [os.fspath(x) for x in xs]  # noqa: E731
+        with self._locked():
+            r = _core.stage_add(self._core, name, words, fs(deps), list(params), fs(outs), fs(outs_no_cache),
+                                fs(metrics), fs(metrics_no_cache), fs(plots),
+                                os.fspath(wdir) if wdir is not None else None, bool(always_changed), desc,
+                                bool(force))
+        return {"address": r["address"], "dvc_yaml": r["dvc_yaml"], "files_to_track": r["files_to_track"]}

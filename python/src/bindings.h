@@ -50,5 +50,6 @@ void register_errors(py::module_& m);
 void register_repo(py::module_& m);
 void register_store(py::module_& m);
 void register_artifacts(py::module_& m);
+void register_pipeline(py::module_& m);
 
 }  // namespace cairn::python

@@ -13,4 +13,5 @@ PYBIND11_MODULE(_core, m) {
   cairn::python::register_repo(m);
   cairn::python::register_store(m);
   cairn::python::register_artifacts(m);
+  cairn::python::register_pipeline(m);
 }

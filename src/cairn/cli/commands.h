@@ -35,5 +35,6 @@ void register_find(CLI::App& app, CliContext& ctx);
 void register_lineage(CLI::App& app, CliContext& ctx);
 void register_catalog(CLI::App& app, CliContext& ctx);
 void register_run(CLI::App& app, CliContext& ctx);
+void register_repro(CLI::App& app, CliContext& ctx);
 
 }  // namespace cairn::cli

@@ -72,6 +72,7 @@ int main(int argc, char** argv) {
   register_lineage(app, ctx);
   register_catalog(app, ctx);
   register_run(app, ctx);
+  register_repro(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "cairn/util/error.h"
@@ -78,6 +79,44 @@ class FileLock {
   virtual ~FileLock() = default;
 };
 
+// ---- processes ----
+
+// Where a child's stdout/stderr go: inherited from this process, or a pipe the parent reads
+// with Process::read_output().
+enum class ChildOutput { inherit, pipe };
+
+struct SpawnOptions {
+  std::vector<std::string> argv;  // argv[0] is the executable (absolute, or looked up in PATH)
+  std::string cwd;                // empty: the current directory
+  // Variables set (or replaced) on top of this process's environment.
+  std::vector<std::pair<std::string, std::string>> env_set;
+  ChildOutput output = ChildOutput::inherit;
+};
+
+enum class OutputStream { out, err };
+struct OutputChunk {
+  OutputStream stream;
+  std::string data;
+};
+
+// A spawned child process. wait() must be called once to reap it; the destructor of an
+// unreaped process kills (SIGKILL) and reaps it. Thread-safe: signal() may be called from
+// another thread while one thread waits or reads.
+class Process {
+ public:
+  virtual ~Process() = default;
+  virtual int pid() const = 0;
+  // ChildOutput::pipe only: blocks until some output is available; nullopt once both pipes
+  // reached end of file.
+  virtual Expected<std::optional<OutputChunk>> read_output() = 0;
+  // Blocks until the child exits: its exit status (0-255), or 128+N when killed by signal N
+  // (as a shell reports it).
+  virtual Expected<int> wait() = 0;
+  // Sends a signal (SIGTERM, SIGKILL, ...) to the child's process group (every child is the
+  // leader of its own group, so what it started gets it too); ignored once reaped.
+  virtual void signal(int signo) = 0;
+};
+
 class Env {
  public:
   virtual ~Env() = default;
@@ -123,6 +162,9 @@ class Env {
   virtual std::chrono::system_clock::time_point now() = 0;
   // Sets mtime (ns since epoch) of a path.
   virtual Status set_mtime(const std::string& path, std::int64_t mtime_ns) = 0;
+  // Starts a child process (posix_spawn) in a new process group, with the signal mask and
+  // dispositions reset to the defaults. Errors: not_found when the executable does not exist.
+  virtual Expected<std::unique_ptr<Process>> spawn(const SpawnOptions& options) = 0;
   // A crash point: FaultEnv may terminate the process here ("kill -9 between steps").
   virtual void crash_point(std::string_view name) {}
 

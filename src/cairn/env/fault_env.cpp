@@ -52,6 +52,7 @@ Expected<FaultSpec> FaultSpec::parse(std::string_view spec) {
         else if (val == "rename") out.op = FaultOp::rename;
         else if (val == "chmod") out.op = FaultOp::chmod;
         else if (val == "link") out.op = FaultOp::link;
+        else if (val == "spawn") out.op = FaultOp::spawn;
         else if (val == "any") out.op = FaultOp::any;
         else return make_error(ErrorCode::invalid_input, "CAIRN_FAULT: unknown op " + val);
       } else if (key == "errno") {
@@ -152,6 +153,11 @@ Status FaultEnv::symlink(const std::string& t, const std::string& l) {
 Status FaultEnv::reflink(const std::string& from, const std::string& to) {
   TRY_STATUS(check(FaultOp::link, to));
   return m_base->reflink(from, to);
+}
+
+Expected<std::unique_ptr<Process>> FaultEnv::spawn(const SpawnOptions& o) {
+  TRY_STATUS(check(FaultOp::spawn, o.argv.empty() ? std::string() : o.argv[0]));
+  return m_base->spawn(o);
 }
 
 void FaultEnv::crash_point(std::string_view name) {

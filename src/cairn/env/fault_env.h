@@ -4,7 +4,7 @@
 // FaultEnv when CAIRN_FAULT is set, so end-to-end tests can inject faults into real commands.
 //
 // Spec grammar (comma-separated key=value):
-//   op=write|open|rename|chmod|link|any   which operation fails (default write)
+//   op=write|open|rename|chmod|link|spawn|any  which operation fails (default write)
 //   errno=ENOSPC|EIO|EACCES|EPERM         the injected error (default ENOSPC)
 //   after_bytes=N                         write: fail once N bytes were written in total
 //   after_calls=N                         fail the (N+1)-th matching call and all later ones
@@ -21,7 +21,7 @@
 
 namespace cairn::env {
 
-enum class FaultOp { write, open, rename, chmod, link, any };
+enum class FaultOp { write, open, rename, chmod, link, spawn, any };
 
 struct FaultSpec {
   FaultOp op = FaultOp::write;
@@ -61,6 +61,7 @@ class FaultEnv : public Env {
   std::chrono::system_clock::time_point now() override { return m_base->now(); }
   Status set_mtime(const std::string& p, std::int64_t ns) override { return m_base->set_mtime(p, ns); }
   void crash_point(std::string_view name) override;
+  Expected<std::unique_ptr<Process>> spawn(const SpawnOptions& o) override;
 
   // Called by wrapped writable files; returns the error to inject, if any.
   Status on_write(const std::string& path, std::size_t n);

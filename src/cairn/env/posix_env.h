@@ -33,6 +33,7 @@ class PosixEnv : public Env {
   Expected<std::unique_ptr<FileLock>> lock_file(const std::string& path) override;
   std::chrono::system_clock::time_point now() override;
   Status set_mtime(const std::string& path, std::int64_t mtime_ns) override;
+  Expected<std::unique_ptr<Process>> spawn(const SpawnOptions& options) override;
 };
 
 }  // namespace cairn::env

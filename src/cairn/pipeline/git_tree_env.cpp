@@ -149,6 +149,9 @@ std::chrono::system_clock::time_point GitTreeEnv::now() {
 Status GitTreeEnv::set_mtime(const std::string& path, std::int64_t) {
   return read_only(path);
 }
+Expected<std::unique_ptr<env::Process>> GitTreeEnv::spawn(const env::SpawnOptions& o) {
+  return read_only(o.argv.empty() ? std::string() : o.argv[0]);
+}
 Expected<bool> GitTreeEnv::publish_new(const std::string& path, std::string_view, std::uint32_t) {
   return read_only(path);
 }

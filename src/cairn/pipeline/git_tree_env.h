@@ -51,6 +51,7 @@ class GitTreeEnv final : public env::Env {
   Expected<std::unique_ptr<env::FileLock>> lock_file(const std::string& path) override;
   std::chrono::system_clock::time_point now() override;
   Status set_mtime(const std::string& path, std::int64_t mtime_ns) override;
+  Expected<std::unique_ptr<env::Process>> spawn(const env::SpawnOptions& options) override;
   Expected<bool> publish_new(const std::string& path, std::string_view data, std::uint32_t mode) override;
 
  private:

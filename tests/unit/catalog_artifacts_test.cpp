@@ -186,6 +186,18 @@ TEST(ArtifactSync, RebuildsALostCatalogAndIngestsIncrementally) {
   EXPECT_EQ(a->find("", 0)->total, 4);
 }
 
+TEST(ArtifactLog, CreationTimesStrictlyIncreaseWithinAProcess) {
+  Fixture f;
+  auto a = f.open();
+  TimePoint last{};
+  for (int i = 0; i < 20; ++i) {  // far faster than one per millisecond
+    auto r = a->log({{f.file("t.txt", std::to_string(i)), "t.txt"}}, LogOptions{});
+    ASSERT_TRUE(r) << r.error().message();
+    EXPECT_GT(r->record.creation_time, last);
+    last = r->record.creation_time;
+  }
+}
+
 TEST(ArtifactRun, JournalReadsBecomeBasedOn) {
   Fixture f;
   auto a = f.open();

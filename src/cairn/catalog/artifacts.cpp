@@ -1,6 +1,7 @@
 // Artifacts: open, log, resolve, reads, find and lineage (contract in artifacts.h; the sync
 // and the offline queue are in artifact_sync.cpp).
 #include <algorithm>
+#include <mutex>
 #include <set>
 
 #include "cairn/catalog/artifacts_impl.h"
@@ -12,6 +13,19 @@
 
 namespace cairn::catalog {
 namespace {
+
+// Creation times strictly increase within a process, so artifacts logged one after another
+// keep their order even inside one millisecond (a catalog rebuild numbers a name's versions
+// by creation time, ties by artifact id).
+TimePoint next_creation_time() {
+  static std::mutex mu;
+  static TimePoint last{};
+  std::lock_guard lock(mu);
+  TimePoint t = now_ms();
+  if (t <= last) t = last + std::chrono::milliseconds(1);
+  last = t;
+  return t;
+}
 
 constexpr std::string_view kSqlitePrefix = "sqlite://";
 
@@ -111,7 +125,7 @@ Expected<LogResult> ArtifactsImpl::log(const std::vector<LogFile>& files, const 
   if (rec.username.empty()) return make_error(ErrorCode::invalid_input, "empty user name");
   rec.hostname = m_settings.hostname;
   rec.argv = options.argv;
-  rec.creation_time = now_ms();
+  rec.creation_time = next_creation_time();
   rec.run_id = options.run_id.value_or(m_settings.run_id);
   rec.environment.python_packages = options.python_packages;
   rec.environment.executable = options.executable;

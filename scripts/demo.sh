@@ -2,8 +2,9 @@
 # The main job, end to end on embedded defaults: builds cairn, then in a scratch git
 # repository tracks a generated dataset (a folder of small files and one larger file),
 # shows status, modifies data, shows status and diff, commits, restores a deleted folder
-# with checkout, garbage-collects, pushes to a remote and pulls back into an empty cache —
-# then proves real DVC reads the same repository.
+# with checkout, garbage-collects, pushes to a remote and pulls back into an empty cache, runs a
+# small pipeline with parallel stages, logs artifacts and finds them with their lineage —
+# and proves real DVC reads the same repository.
 set -euo pipefail
 top="$(cd "$(dirname "$0")/.." && pwd)"
 source "$top/scripts/versions.env"
@@ -54,6 +55,29 @@ step "$cairn" push
 rm -rf .dvc/cache images embeddings.bin  # as a fresh clone would be
 step "$cairn" pull
 step "$cairn" status -c
+
+# a pipeline: two independent stages run at the same time (-j 2), then one that joins them
+cat > params.yaml <<'YAML'
+train:
+  epochs: 3
+YAML
+step "$cairn" stage add -n count -d images -o counts.txt "find images -type f | wc -l > counts.txt && sleep 1"
+step "$cairn" stage add -n checksum -d embeddings.bin -o checksum.txt "md5sum embeddings.bin > checksum.txt && sleep 1"
+step "$cairn" stage add -n report -d counts.txt -d checksum.txt -p train.epochs -M metrics.json \
+  'printf "{\"files\": %s, \"epochs\": 3}\n" "$(cat counts.txt)" > metrics.json'
+step "$cairn" dag
+step "$cairn" repro -j 2
+step "$cairn" metrics show
+step "$cairn" repro
 step "$dvc" status
+git add dvc.yaml dvc.lock params.yaml .gitignore && git commit -qm "pipeline"
+
+# artifacts: log files with labels, find them by a Mongo-style query; inside `cairn run`,
+# what was read becomes the provenance (based_on) of what is logged
+export CAIRN_USER=user-a
+step "$cairn" artifact log counts.txt checksum.txt --name inputs --label datatype=summary --label ticket=AB-123
+step "$cairn" find '{"username": "user-a", "labels.datatype": "summary"}'
+step "$cairn" run --name train -- sh -c "$cairn artifact get inputs@latest -o input -q && cat input/counts.txt > model.bin && $cairn artifact log model.bin --name model"
+step "$cairn" lineage model@latest --up --mermaid
 echo
 echo "demo finished: cairn and dvc $DVC_VERSION agree on this repository."

@@ -55,6 +55,8 @@ class Postgres:
         self.port = free_port()
         self.prefix = []
         if os.geteuid() == 0:
+            # the server runs as postgres: it must be able to reach its folder (mkdtemp is 0700)
+            os.chmod(workdir, 0o755)
             shutil.chown(self.dir, "postgres")
             self.prefix = ["runuser", "-u", "postgres", "--"]
 

@@ -26,7 +26,7 @@ run "unit tests (ctest)" ctest --test-dir build --output-on-failure -j "$(nproc)
 # The Python package, installed the way users install it.
 PYVENV="${CAIRN_PY_VENV:-$top/build/pyvenv}"
 if [ ! -x "$PYVENV/bin/python" ]; then python3 -m venv "$PYVENV"; fi
-"$PYVENV/bin/pip" install -q --disable-pip-version-check "pytest==$PYTEST_VERSION" "pandas==$PANDAS_VERSION" >/dev/null
+"$PYVENV/bin/pip" install -q --disable-pip-version-check "pytest==$PYTEST_VERSION" "pandas==$PANDAS_VERSION" "pyyaml==$PYYAML_VERSION" >/dev/null
 run "python package install" "$PYVENV/bin/pip" install -q --disable-pip-version-check "$top"
 run "python tests (pytest)" "$PYVENV/bin/python" -m pytest -q -p no:cacheprovider tests/python
 

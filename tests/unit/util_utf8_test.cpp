@@ -36,5 +36,14 @@ TEST(Utf8, InvalidBytesFollowThePolicy) {
   EXPECT_EQ(esc[7], char32_t{0xDC82});
 }
 
+TEST(Utf8, FirstInvalidByteOffset) {
+  EXPECT_EQ(first_invalid_utf8("plain \xc3\xa9t\xc3\xa9"), std::string_view::npos);
+  EXPECT_EQ(first_invalid_utf8(""), std::string_view::npos);
+  EXPECT_EQ(first_invalid_utf8("ab\xc0\xaf"), 2u);        // overlong
+  EXPECT_EQ(first_invalid_utf8("a\xed\xa0\x80"), 1u);     // surrogate
+  EXPECT_EQ(first_invalid_utf8("abc\xe2\x82"), 3u);       // truncated
+  EXPECT_EQ(first_invalid_utf8("\xf4\x90\x80\x80"), 0u);  // above U+10FFFF
+}
+
 }  // namespace
 }  // namespace cairn

@@ -102,11 +102,12 @@ std::vector<std::size_t> StageGraph::downstream(std::size_t start) const {
   return out;
 }
 
-std::vector<std::size_t> StageGraph::postorder_from(const std::vector<std::size_t>& from) const {
+std::vector<std::size_t> StageGraph::postorder_from(const std::vector<std::size_t>& from,
+                                                    const std::vector<bool>* member) const {
   std::vector<bool> seen(nodes.size(), false);
   std::vector<std::size_t> out;
   for (auto root : from) {
-    if (seen[root]) continue;
+    if (seen[root] || (member && !(*member)[root])) continue;
     // Iterative DFS emitting a node after all its successors.
     std::vector<std::pair<std::size_t, std::size_t>> stack{{root, 0}};
     seen[root] = true;
@@ -114,7 +115,7 @@ std::vector<std::size_t> StageGraph::postorder_from(const std::vector<std::size_
       auto& [n, next] = stack.back();
       if (next < successors[n].size()) {
         auto m = successors[n][next++];
-        if (!seen[m]) {
+        if (!seen[m] && (!member || (*member)[m])) {
           seen[m] = true;
           stack.push_back({m, 0});
         }

@@ -39,7 +39,9 @@ struct StageGraph {
   // Dependencies before dependents: networkx's dfs_postorder_nodes over all nodes in order.
   std::vector<std::size_t> postorder() const;
   // Postorder restricted to `from` and what it depends on (repro's order for targets).
-  std::vector<std::size_t> postorder_from(const std::vector<std::size_t>& from) const;
+  // With `member`, only nodes n with member[n] are visited (roots and successors alike).
+  std::vector<std::size_t> postorder_from(const std::vector<std::size_t>& from,
+                                         const std::vector<bool>* member = nullptr) const;
   // Weakly connected components, each listing node indices in node order; components ordered
   // by their first node (networkx weakly_connected_components + subgraph).
   std::vector<std::vector<std::size_t>> components() const;

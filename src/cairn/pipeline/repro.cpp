@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <mutex>
+#include <numeric>
 #include <set>
 
 #include "cairn/pipeline/dvc_yaml.h"
@@ -59,27 +60,9 @@ namespace {
 
 // networkx dfs_postorder_nodes over the nodes in `member` (in node order), edges in order.
 std::vector<std::size_t> postorder_within(const StageGraph& g, const std::vector<bool>& member) {
-  std::vector<bool> seen(g.nodes.size(), false);
-  std::vector<std::size_t> out;
-  for (std::size_t root = 0; root < g.nodes.size(); ++root) {
-    if (!member[root] || seen[root]) continue;
-    std::vector<std::pair<std::size_t, std::size_t>> stack{{root, 0}};
-    seen[root] = true;
-    while (!stack.empty()) {
-      auto& [n, next] = stack.back();
-      if (next < g.successors[n].size()) {
-        auto m = g.successors[n][next++];
-        if (member[m] && !seen[m]) {
-          seen[m] = true;
-          stack.push_back({m, 0});
-        }
-      } else {
-        out.push_back(n);
-        stack.pop_back();
-      }
-    }
-  }
-  return out;
+  std::vector<std::size_t> roots(g.nodes.size());
+  std::iota(roots.begin(), roots.end(), 0);
+  return g.postorder_from(roots, &member);
 }
 
 // Nodes reached from `from` following edges (forward: dependencies; reverse: dependents),

@@ -37,31 +37,8 @@ bool is_hex(char c) {
 
 // Finds the first byte that is not part of valid UTF-8; false if there is one.
 bool valid_utf8(std::string_view s, std::size_t& bad) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t n = (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : 0;
-    bool ok = n > 0 && i + n < s.size();
-    std::uint32_t cp = c & (n == 1 ? 0x1F : n == 2 ? 0x0F : 0x07);
-    for (std::size_t k = 1; ok && k <= n; ++k) {
-      auto cc = static_cast<unsigned char>(s[i + k]);
-      ok = (cc & 0xC0) == 0x80;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if (ok && ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
-               (cp >= 0xD800 && cp <= 0xDFFF)))
-      ok = false;
-    if (!ok) {
-      bad = i;
-      return false;
-    }
-    i += n + 1;
-  }
-  return true;
+  bad = first_invalid_utf8(s);
+  return bad == std::string_view::npos;
 }
 
 std::string two(int v) {

@@ -20,47 +20,68 @@ void append_utf8(std::string& out, char32_t cp) {
   }
 }
 
+namespace {
+
+// The length of the valid UTF-8 sequence at s[i] (its code point in cp), or 0 when s[i] does
+// not start one (bad lead or continuation byte, truncated, overlong, surrogate, > U+10FFFF).
+std::size_t sequence_at(std::string_view s, std::size_t i, char32_t& cp) {
+  auto c = static_cast<unsigned char>(s[i]);
+  if (c < 0x80) {
+    cp = c;
+    return 1;
+  }
+  std::size_t n = 0;
+  if ((c & 0xE0) == 0xC0) {
+    n = 1;
+    cp = c & 0x1F;
+  } else if ((c & 0xF0) == 0xE0) {
+    n = 2;
+    cp = c & 0x0F;
+  } else if ((c & 0xF8) == 0xF0) {
+    n = 3;
+    cp = c & 0x07;
+  }
+  if (n == 0 || i + n >= s.size()) return 0;
+  for (std::size_t k = 1; k <= n; ++k) {
+    auto cc = static_cast<unsigned char>(s[i + k]);
+    if ((cc & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (cc & 0x3F);
+  }
+  if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
+      (cp >= 0xD800 && cp <= 0xDFFF))
+    return 0;
+  return n + 1;
+}
+
+}  // namespace
+
 std::u32string decode_utf8(std::string_view s, InvalidByte invalid) {
   std::u32string out;
   out.reserve(s.size());
   std::size_t i = 0;
   while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      out.push_back(c);
-      ++i;
-      continue;
-    }
-    std::size_t n = 0;
     char32_t cp = 0;
-    if ((c & 0xE0) == 0xC0) {
-      n = 1;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      n = 2;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      n = 3;
-      cp = c & 0x07;
-    }
-    bool ok = n > 0 && i + n < s.size();
-    for (std::size_t k = 1; ok && k <= n; ++k) {
-      auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) ok = false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if (ok && ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
-               (cp >= 0xD800 && cp <= 0xDFFF)))
-      ok = false;
-    if (!ok) {
-      out.push_back(invalid == InvalidByte::replacement_char ? char32_t{0xFFFD} : char32_t{0xDC00} + c);
-      ++i;
+    if (std::size_t len = sequence_at(s, i, cp)) {
+      out.push_back(cp);
+      i += len;
       continue;
     }
-    out.push_back(cp);
-    i += n + 1;
+    const auto c = static_cast<unsigned char>(s[i]);
+    out.push_back(invalid == InvalidByte::replacement_char ? char32_t{0xFFFD} : char32_t{0xDC00} + c);
+    ++i;
   }
   return out;
+}
+
+std::size_t first_invalid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    char32_t cp = 0;
+    std::size_t len = sequence_at(s, i, cp);
+    if (len == 0) return i;
+    i += len;
+  }
+  return std::string_view::npos;
 }
 
 }  // namespace cairn

@@ -19,6 +19,7 @@
 #include <yaml-cpp/parser.h>
 
 #include "cairn/util/yaml_node.h"
+#include "cairn/util/utf8.h"
 
 namespace cairn::yaml {
 
@@ -314,40 +315,7 @@ struct ParseFailure {
 
 constexpr std::size_t kMaxNodes = 1'000'000;  // guards alias expansion ("billion laughs")
 
-bool valid_utf8(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    std::size_t n;
-    std::uint32_t cp;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if ((c & 0xE0) == 0xC0) {
-      n = 1;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      n = 2;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      n = 3;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    for (std::size_t k = 1; k <= n; ++k) {
-      if (i + k >= s.size()) return false;
-      auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-      return false;
-    i += n + 1;
-  }
-  return true;
-}
+bool valid_utf8(std::string_view s) { return first_invalid_utf8(s) == std::string_view::npos; }
 
 // yaml-cpp 0.7 decodes the escapes \N and \_ to the raw bytes 0x85 / 0xA0 instead of the UTF-8
 // encodings of U+0085 / U+00A0. Repairs such stray bytes (only where they are not part of a

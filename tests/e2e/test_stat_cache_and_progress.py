@@ -3,11 +3,12 @@ are never re-read; after changing one file only that file is re-read) observed t
 command counters (CAIRN_COUNTERS_FILE), and the progress bar drawn on a terminal only."""
 import json
 import os
-import pty
 import subprocess
 import time
 
 import pytest
+
+from terminal import run_in_pty
 
 pytestmark = [pytest.mark.cairn_only]
 
@@ -47,28 +48,10 @@ def test_unchanged_files_are_never_reread(repo_cairn, tmp_path):
     assert json.loads(r.stdout) == {"data.dvc": [{"changed outs": {"data": "modified"}}]}
 
 
-def _run_in_pty(argv, cwd, env):
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.chdir(cwd)
-        os.execve(argv[0], argv, env)
-    chunks = []
-    while True:
-        try:
-            data = os.read(fd, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status), b"".join(chunks).decode("utf-8", "replace")
-
-
 def test_progress_bar_only_on_a_terminal(repo_cairn):
     s = repo_cairn
     env = dict(s.tool.env, CAIRN_PROGRESS_DELAY_MS="0")
-    code, out = _run_in_pty([str(s.tool.binary), "add", "data"], s.path, env)
+    code, out = run_in_pty([str(s.tool.binary), "add", "data"], s.path, env)
     assert code == 0, out
     assert "Hashing" in out and "files" in out and "\r" in out, out
     # not a terminal: no bar at all
@@ -77,7 +60,7 @@ def test_progress_bar_only_on_a_terminal(repo_cairn):
     assert r.returncode == 0 and "Hashing" not in r.stderr and "\r" not in r.stderr, r.stderr
     # -q silences it even on a terminal
     (s.path / "data" / "new2.txt").write_text("new2\n")
-    code, out = _run_in_pty([str(s.tool.binary), "add", "-q", "data"], s.path, env)
+    code, out = run_in_pty([str(s.tool.binary), "add", "-q", "data"], s.path, env)
     assert code == 0 and "Hashing" not in out, out
 
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 import os
-import pty
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from servers import ACCESS_KEY, SECRET_KEY, Moto, StaticHttp, aws_env, free_port
+from terminal import run_in_pty
 
 pytestmark = pytest.mark.cairn_only
 
@@ -243,34 +243,16 @@ def test_http_store_is_read_only(cairn, work, tmp_path):
         site.stop()
 
 
-def _run_in_pty(argv, cwd, env):
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.chdir(cwd)
-        os.execve(argv[0], argv, env)
-    chunks = []
-    while True:
-        try:
-            data = os.read(fd, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status), b"".join(chunks).decode("utf-8", "replace")
-
-
 def test_progress_for_big_transfers_on_a_terminal_only(cairn, work):
     (work / "big.bin").write_bytes(os.urandom(9 << 20))
     (work / "small.bin").write_bytes(b"s")
     env = dict(cairn.env, CAIRN_PROGRESS_DELAY_MS="0")
-    code, out = _run_in_pty([str(cairn.binary), "store", "put", "big.bin", "dest/"], work, env)
+    code, out = run_in_pty([str(cairn.binary), "store", "put", "big.bin", "dest/"], work, env)
     assert code == 0, out
     assert "\rupload big.bin |" in out and "MB" in out, out
-    code, out = _run_in_pty([str(cairn.binary), "store", "put", "small.bin", "dest/"], work, env)
+    code, out = run_in_pty([str(cairn.binary), "store", "put", "small.bin", "dest/"], work, env)
     assert code == 0 and "|" not in out, out  # small transfers draw nothing
-    code, out = _run_in_pty([str(cairn.binary), "store", "get", "-q", "dest/big.bin", "again.bin"], work, env)
+    code, out = run_in_pty([str(cairn.binary), "store", "get", "-q", "dest/big.bin", "again.bin"], work, env)
     assert code == 0 and "|" not in out, out  # -q silences it
     r = subprocess.run([str(cairn.binary), "store", "get", "dest/big.bin", "again2.bin"], cwd=work, env=env,
                        capture_output=True, text=True)

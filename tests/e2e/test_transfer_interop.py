@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Tool, _make_side, cache_dir, cache_objects, dvc_path, git, load_json, md5_file, verify_cache
+from terminal import run_in_pty
 
 pytestmark = pytest.mark.interop
 
@@ -540,32 +541,12 @@ def test_per_output_remote_and_missing_warning_match_dvc(twin, tmp_path):
     assert "Missing cache files:" in ra.stderr
 
 
-def _run_in_pty(argv, cwd, env):
-    import pty
-
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.chdir(cwd)
-        os.execve(argv[0], argv, env)
-    chunks = []
-    while True:
-        try:
-            data = os.read(fd, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status), b"".join(chunks).decode("utf-8", "replace")
-
-
 def test_progress_bar_on_a_terminal_only(solo, tmp_path):
     s = solo
     s.ok("remote", "add", "-d", "store", str(tmp_path / "remote"))
     s.ok("add", "data")
     env = dict(s.tool.env, CAIRN_PROGRESS_DELAY_MS="0")
-    code, out = _run_in_pty([str(s.tool.binary), "push", "-j", "1"], s.path, env)
+    code, out = run_in_pty([str(s.tool.binary), "push", "-j", "1"], s.path, env)
     assert code == 0, out
     assert "Pushing" in out and "files" in out and "/s" in out and "\r" in out, out
     assert out.rstrip().endswith("files pushed"), out
@@ -574,7 +555,7 @@ def test_progress_bar_on_a_terminal_only(solo, tmp_path):
     r = subprocess.run([str(s.tool.binary), "fetch"], cwd=s.path, env=env, capture_output=True, text=True)
     assert r.returncode == 0 and "Fetching" not in r.stderr and "\r" not in r.stderr, r.stderr
     shutil.rmtree(cache_dir(s.path))
-    code, out = _run_in_pty([str(s.tool.binary), "pull", "-j", "1"], s.path, env)
+    code, out = run_in_pty([str(s.tool.binary), "pull", "-j", "1"], s.path, env)
     assert code == 0 and "Fetching" in out, out
 
 

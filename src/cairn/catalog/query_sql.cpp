@@ -129,11 +129,13 @@ class Compiler {
 
   // ---- multi-valued fields in artifact_values (any element matches)
   void subquery_open(const std::string& path) {
-    out("a.seq IN (SELECT v.seq FROM artifact_values v WHERE ");
-    // SQLite indexes every path but argv (a partial index); this constant term is what lets
-    // the planner prove a bound path is covered by it.
-    if (!pg() && path != "argv") out("v.path <> 'argv' AND ");
-    out("v.path = ");
+    if (!pg() && path == "argv") {
+      // SQLite keeps no value rows for argv (several per record, rarely queried): the
+      // elements come from the stored record JSON, one json_each row per element.
+      out("a.seq IN (SELECT r.seq FROM artifact_records r, json_each(r.record, '$.argv') v WHERE 1 = 1");
+      return;
+    }
+    out("a.seq IN (SELECT v.seq FROM artifact_values v WHERE v.path = ");
     param(path);
   }
 

@@ -21,11 +21,12 @@ void flatten(const nlohmann::json& j, const std::string& path, std::vector<Index
 
 }  // namespace
 
-std::vector<IndexedValue> index_values(const ArtifactRecord& r) {
+std::vector<IndexedValue> index_values(const ArtifactRecord& r, ArgvRows argv) {
   std::vector<IndexedValue> out;
   for (const auto& id : r.based_on) out.push_back({"based_on", id});
   for (const auto& [rel, _] : r.files) out.push_back({"file_relpaths", rel});
-  for (const auto& a : r.argv) out.push_back({"argv", a});
+  if (argv == ArgvRows::include)
+    for (const auto& a : r.argv) out.push_back({"argv", a});
   flatten(r.labels.infos, "labels.infos", out);
   for (const auto& [k, v] : r.environment.python_packages)
     out.push_back({"environment.python_packages." + k, v});

@@ -2,7 +2,8 @@
 // multi-valued and free-form fields.
 //
 // Contract: one row (path, value) per element of based_on, file_relpaths (the keys of files)
-// and argv; one per scalar leaf of
+// and argv (argv only with ArgvRows::include: SQLite reads argv from the record JSON instead);
+// one per scalar leaf of
 // labels.infos (objects nest with '.', each array element is a row under the array's path,
 // nulls are skipped); one per environment.python_packages.<name>. Values keep their JSON type
 // (text, integer, real, boolean) so the query compiler can compare like with like. The fixed
@@ -22,6 +23,8 @@ struct IndexedValue {
   Scalar value;
 };
 
-std::vector<IndexedValue> index_values(const ArtifactRecord& record);
+enum class ArgvRows { include, exclude };
+
+std::vector<IndexedValue> index_values(const ArtifactRecord& record, ArgvRows argv = ArgvRows::include);
 
 }  // namespace cairn::catalog

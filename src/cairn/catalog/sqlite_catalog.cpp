@@ -1,6 +1,9 @@
 #include "cairn/catalog/sqlite_catalog.h"
 
 #include <chrono>
+#include <optional>
+#include <string_view>
+#include <unordered_set>
 #include <thread>
 
 #include "cairn/catalog/query_sql.h"
@@ -11,20 +14,20 @@
 namespace cairn::catalog {
 namespace {
 
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 
 // Version 2: artifact_values is clustered by (seq, ord) (WITHOUT ROWID), so a record's values
-// are one append and one secondary index entry each, and argv values (rarely queried, several
-// per record) get no index entry (queries on argv scan; query_sql.h adds the "path <> 'argv'"
-// term that lets the planner use the partial index for every other path); optional label
-// indexes are partial; (username, creation_time) is served by the (username, label_datatype,
-// creation_time) index. The record JSON lives in its own table, so artifacts rows stay narrow
-// (queries that check many candidate rows touch a few cached pages) and only the returned
-// records are read.
+// are one append and one secondary index entry each; optional label indexes are partial;
+// (username, creation_time) is served by the (username, label_datatype, creation_time) index.
+// The record JSON lives in its own table, so artifacts rows stay narrow (queries that check
+// many candidate rows touch a few cached pages) and only the returned records are read.
+// Version 3: argv gets no value rows (several per record, rarely queried: query_sql.h reads
+// them from the record JSON), and artifact_id is unique through a named index instead of a
+// column constraint, so a bulk load can build it once, sorted, like the query indexes.
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS artifacts (
   seq INTEGER PRIMARY KEY,
-  artifact_id TEXT NOT NULL UNIQUE,
+  artifact_id TEXT NOT NULL,
   name TEXT,
   version INTEGER NOT NULL DEFAULT 0,
   username TEXT NOT NULL,
@@ -54,12 +57,14 @@ CREATE TABLE IF NOT EXISTS artifact_values (
 ) WITHOUT ROWID;
 )sql";
 
-// The secondary indexes that only speed up queries (no uniqueness to enforce): created with
-// the schema, and dropped and rebuilt around a bulk load (see put).
+// The indexes a bulk load drops and builds once after the load, sorted (see put): the query
+// indexes, and the unique artifact_id index (put checks uniqueness itself while it is absent).
 struct DeferrableIndex {
   const char* name;
   const char* create;
 };
+constexpr DeferrableIndex kUniqueIdIndex{
+    "artifacts_id", "CREATE UNIQUE INDEX IF NOT EXISTS artifacts_id ON artifacts (artifact_id);"};
 constexpr DeferrableIndex kQueryIndexes[] = {
     {"artifacts_time",
      "CREATE INDEX IF NOT EXISTS artifacts_time ON artifacts (creation_time);"},
@@ -74,17 +79,18 @@ constexpr DeferrableIndex kQueryIndexes[] = {
     {"artifacts_dataset",
      "CREATE INDEX IF NOT EXISTS artifacts_dataset ON artifacts (label_dataset) WHERE label_dataset IS NOT NULL;"},
     {"artifact_values_path_value",
-     "CREATE INDEX IF NOT EXISTS artifact_values_path_value ON artifact_values (path, value, seq) WHERE path <> 'argv';"},
+     "CREATE INDEX IF NOT EXISTS artifact_values_path_value ON artifact_values (path, value, seq);"},
 };
 
 // A put of at least this many records, and at least as many as are stored, is a bulk load:
-// building the query indexes once, sorted, is several times cheaper than inserting into them
+// building the indexes once, sorted, is several times cheaper than inserting into them
 // record by record.
 constexpr size_t kBulkLoadMin = 20000;
 
-// Version 1 -> 2, inside the schema transaction: kMigrate1To2Before moves the old tables aside
-// (and drops their named indexes), kSchema creates the new ones, kMigrate1To2After copies.
-constexpr const char* kMigrate1To2Before = R"sql(
+// Migrations run inside the schema transaction: Before moves the old tables aside (and drops
+// every named index, so kSchema and kQueryIndexes create the current ones), kSchema creates
+// the new tables, After copies. Version 1 -> 3 and 2 -> 3.
+constexpr const char* kDropAllIndexes = R"sql(
 DROP INDEX IF EXISTS artifacts_user_time;
 DROP INDEX IF EXISTS artifacts_time;
 DROP INDEX IF EXISTS artifacts_user_datatype_time;
@@ -95,21 +101,34 @@ DROP INDEX IF EXISTS artifacts_dataset;
 DROP INDEX IF EXISTS artifacts_name_version;
 DROP INDEX IF EXISTS artifact_values_path_value;
 DROP INDEX IF EXISTS artifact_values_seq;
+)sql";
+constexpr const char* kMigrate1Before = R"sql(
 ALTER TABLE artifacts RENAME TO artifacts_v1;
 ALTER TABLE artifact_values RENAME TO artifact_values_v1;
 )sql";
-constexpr const char* kMigrate1To2After = R"sql(
+constexpr const char* kCopyArtifactsColumns = R"sql(
 INSERT INTO artifacts (seq, artifact_id, name, version, username, hostname, run_id, creation_time, git_commit,
                        git_branch, git_dirty, label_datatype, label_ticket, label_project, label_dataset,
                        label_description)
   SELECT seq, artifact_id, name, version, username, hostname, run_id, creation_time, git_commit, git_branch,
          git_dirty, label_datatype, label_ticket, label_project, label_dataset, label_description
+)sql";
+constexpr const char* kMigrate1After = R"sql(
   FROM artifacts_v1;
 INSERT INTO artifact_records (seq, record) SELECT seq, record FROM artifacts_v1;
 INSERT INTO artifact_values (seq, ord, path, value)
-  SELECT seq, row_number() OVER (PARTITION BY seq ORDER BY rowid) - 1, path, value FROM artifact_values_v1;
+  SELECT seq, row_number() OVER (PARTITION BY seq ORDER BY rowid) - 1, path, value FROM artifact_values_v1
+  WHERE path <> 'argv';
 DROP TABLE artifacts_v1;
 DROP TABLE artifact_values_v1;
+)sql";
+constexpr const char* kMigrate2Before = R"sql(
+ALTER TABLE artifacts RENAME TO artifacts_v2;
+)sql";
+constexpr const char* kMigrate2After = R"sql(
+  FROM artifacts_v2;
+DROP TABLE artifacts_v2;
+DELETE FROM artifact_values WHERE path = 'argv';
 )sql";
 
 // Retries op while SQLite reports busy (the busy handler already waited); gives up after 5 min.
@@ -135,7 +154,7 @@ void bind_opt(sqlite::Statement& st, int i, const std::optional<std::string>& s)
 }  // namespace
 
 struct SqliteCatalog::WriteStatements {
-  sqlite::Statement max_version, insert, insert_record, insert_value;
+  sqlite::Statement max_version, insert, insert_unchecked, insert_record, insert_value;
   std::string json;  // reused serialization buffer
 };
 
@@ -169,9 +188,13 @@ Expected<std::unique_ptr<SqliteCatalog>> SqliteCatalog::open(const std::string& 
                                                 ", newer than this cairn (" + std::to_string(kSchemaVersion) +
                                                 "); upgrade cairn");
     if (version < kSchemaVersion) {
-      if (version == 1) TRY_STATUS(raw->exec(kMigrate1To2Before));
+      if (version == 1 || version == 2) TRY_STATUS(raw->exec(kDropAllIndexes));
+      if (version == 1) TRY_STATUS(raw->exec(kMigrate1Before));
+      if (version == 2) TRY_STATUS(raw->exec(kMigrate2Before));
       TRY_STATUS(raw->exec(kSchema));
-      if (version == 1) TRY_STATUS(raw->exec(kMigrate1To2After));
+      if (version == 1) TRY_STATUS(raw->exec((std::string(kCopyArtifactsColumns) + kMigrate1After).c_str()));
+      if (version == 2) TRY_STATUS(raw->exec((std::string(kCopyArtifactsColumns) + kMigrate2After).c_str()));
+      TRY_STATUS(raw->exec(kUniqueIdIndex.create));
       for (const auto& ix : kQueryIndexes) TRY_STATUS(raw->exec(ix.create));
       TRY_STATUS(raw->exec(("PRAGMA user_version=" + std::to_string(kSchemaVersion)).c_str()));
     }
@@ -195,17 +218,23 @@ Expected<std::vector<ArtifactRecord>> SqliteCatalog::put(std::vector<ArtifactRec
       return make_error(ErrorCode::invalid_input, "catalog: bad artifact id '" + r.artifact_id + "'");
   TRY_STATUS(begin_immediate());
   auto st = [&]() -> Status {
-    bool bulk = false;
+    TRY_STATUS(prepare_write_statements());
+    std::int64_t stored = 0;
     if (records.size() >= kBulkLoadMin) {
       ASSIGN_OR_RETURN(auto count, m_db->prepare("SELECT coalesce(max(seq), 0) FROM artifacts"));
       ASSIGN_OR_RETURN(bool row, count.step());
-      bulk = static_cast<std::int64_t>(records.size()) >= (row ? count.column_int(0) : 0);
+      stored = row ? count.column_int(0) : 0;
     }
-    if (bulk)
-      for (const auto& ix : kQueryIndexes) TRY_STATUS(m_db->exec(("DROP INDEX IF EXISTS " + std::string(ix.name)).c_str()));
-    TRY_STATUS(insert_batch(records));
-    if (bulk)
-      for (const auto& ix : kQueryIndexes) TRY_STATUS(m_db->exec(ix.create));
+    if (records.size() < kBulkLoadMin || static_cast<std::int64_t>(records.size()) < stored)
+      return insert_batch(records, nullptr);
+    // Bulk load: without the id index, uniqueness is checked here, before the index goes.
+    ASSIGN_OR_RETURN(auto skip, already_stored_or_repeated(records, stored > 0));
+    TRY_STATUS(m_db->exec((std::string("DROP INDEX IF EXISTS ") + kUniqueIdIndex.name).c_str()));
+    for (const auto& ix : kQueryIndexes)
+      TRY_STATUS(m_db->exec(("DROP INDEX IF EXISTS " + std::string(ix.name)).c_str()));
+    TRY_STATUS(insert_batch(records, &skip));
+    TRY_STATUS(m_db->exec(kUniqueIdIndex.create));
+    for (const auto& ix : kQueryIndexes) TRY_STATUS(m_db->exec(ix.create));
     return ok();
   }();
   if (!st) {
@@ -242,7 +271,34 @@ Status SqliteCatalog::refresh_statistics() {
   return ok();
 }
 
-Status SqliteCatalog::insert_batch(std::vector<ArtifactRecord>& records) {
+Expected<std::vector<bool>> SqliteCatalog::already_stored_or_repeated(const std::vector<ArtifactRecord>& records,
+                                                                        bool table_has_rows) {
+  std::vector<bool> skip(records.size(), false);
+  std::unordered_set<std::string_view> seen;
+  seen.reserve(records.size());
+  std::optional<sqlite::Statement> lookup;
+  if (table_has_rows) {
+    ASSIGN_OR_RETURN(auto st, m_db->prepare("SELECT 1 FROM artifacts WHERE artifact_id = ?"));
+    lookup.emplace(std::move(st));
+  }
+  for (size_t i = 0; i < records.size(); ++i) {
+    if (!seen.insert(records[i].artifact_id).second) {
+      skip[i] = true;
+      continue;
+    }
+    if (!lookup) continue;
+    lookup->bind_text(1, records[i].artifact_id);
+    auto row = lookup->step();
+    lookup->reset();
+    if (!row) return std::unexpected(row.error());
+    skip[i] = *row;
+  }
+  return skip;
+}
+
+// Prepared while every index exists: the checked insert names the id index as its conflict
+// target, which a bulk load drops for a while.
+Status SqliteCatalog::prepare_write_statements() {
   if (!m_write) {
     auto w = std::make_unique<WriteStatements>();
     ASSIGN_OR_RETURN(w->max_version, m_db->prepare("SELECT max(version) FROM artifacts WHERE name = ?"));
@@ -251,15 +307,26 @@ Status SqliteCatalog::insert_batch(std::vector<ArtifactRecord>& records) {
         "git_commit, git_branch, git_dirty, label_datatype, label_ticket, label_project, label_dataset, "
         "label_description) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (artifact_id) DO NOTHING"));
+    ASSIGN_OR_RETURN(w->insert_unchecked, m_db->prepare(
+        "INSERT INTO artifacts (artifact_id, name, version, username, hostname, run_id, creation_time, "
+        "git_commit, git_branch, git_dirty, label_datatype, label_ticket, label_project, label_dataset, "
+        "label_description) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     ASSIGN_OR_RETURN(w->insert_record, m_db->prepare("INSERT INTO artifact_records (seq, record) VALUES (?, ?)"));
     ASSIGN_OR_RETURN(w->insert_value,
                      m_db->prepare("INSERT INTO artifact_values (seq, ord, path, value) VALUES (?, ?, ?, ?)"));
     m_write = std::move(w);
   }
+  return ok();
+}
+
+Status SqliteCatalog::insert_batch(std::vector<ArtifactRecord>& records, const std::vector<bool>* skip) {
   auto& max_version = m_write->max_version;
-  auto& insert = m_write->insert;
+  // With skip (a bulk load) the id index is absent: duplicates were found beforehand.
+  auto& insert = skip ? m_write->insert_unchecked : m_write->insert;
   auto& insert_value = m_write->insert_value;
-  for (auto& r : records) {
+  for (size_t i = 0; i < records.size(); ++i) {
+    auto& r = records[i];
+    if (skip && (*skip)[i]) continue;  // already stored: records are immutable
     const bool assign_version = r.name && r.version == 0;
     if (assign_version) {
       max_version.bind_text(1, *r.name);
@@ -304,7 +371,7 @@ Status SqliteCatalog::insert_batch(std::vector<ArtifactRecord>& records) {
     m_write->insert_record.bind_text(2, m_write->json);
     TRY_STATUS(m_write->insert_record.run());
     std::int64_t ord = 0;
-    for (const auto& v : index_values(r)) {
+    for (const auto& v : index_values(r, ArgvRows::exclude)) {
       insert_value.bind_int(1, seq);
       insert_value.bind_int(2, ord++);
       insert_value.bind_text(3, v.path);

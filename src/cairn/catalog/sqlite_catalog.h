@@ -1,25 +1,28 @@
 // SqliteCatalog: the embedded Catalog backend (one SQLite file, WAL mode).
 //
-// Contract: implements Catalog (catalog.h). Schema (versioned by PRAGMA user_version):
+// Contract: implements Catalog (catalog.h). Schema (versioned by PRAGMA user_version, now 3):
 // artifacts(seq, artifact_id, name, version, username, hostname, run_id, creation_time ms,
 // git_commit, git_branch, git_dirty, label_{datatype,ticket,project,dataset,description}) with
-// indexes on (username, label_datatype, creation_time), (creation_time),
-// (label_datatype, creation_time), label_ticket, label_project, label_dataset,
-// (name, version) unique (the optional label indexes are partial: non-NULL rows only);
-// artifact_records(seq, record JSON), read only for the records a query returns;
+// a unique index on artifact_id and indexes on (username, label_datatype, creation_time),
+// (creation_time), (label_datatype, creation_time), label_ticket, label_project,
+// label_dataset, (name, version) unique (the optional label indexes are partial: non-NULL rows
+// only); artifact_records(seq, record JSON), read only for the records a query returns;
 // artifact_values(seq, ord, path, value) clustered by (seq, ord) with an index on
-// (path, value, seq), see record_index.h. Version 1 files are migrated in place. Writers
+// (path, value, seq), see record_index.h, for every multi-valued or free-form path but argv
+// (queries on argv read the record JSON). Version 1 and 2 files are migrated in place. Writers
 // prepare their statements once per connection and serialize each record's JSON directly
 // (record_text.h); a put of >= 20,000 records that is at least as big as the table (an
-// import or rebuild) drops the query-only indexes and builds them once after the load, in the
-// same transaction; the planner statistics are refreshed (ANALYZE, sampled) whenever the
-// table has doubled since the last refresh. Writers use BEGIN IMMEDIATE with a 60 s
-// busy timeout and retry, so concurrent processes serialize instead of failing. A file with a
-// newer schema version is refused (ErrorCode::corrupt) rather than guessed at.
+// import or rebuild) checks ids for duplicates itself, drops the id and query indexes and
+// builds them once after the load, in the same transaction; the planner statistics are
+// refreshed (ANALYZE, sampled) whenever the table has doubled since the last refresh. Writers
+// use BEGIN IMMEDIATE with a 60 s busy timeout and retry, so concurrent processes serialize
+// instead of failing. A file with a newer schema version is refused (ErrorCode::corrupt)
+// rather than guessed at.
 #pragma once
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "cairn/catalog/catalog.h"
 
@@ -47,7 +50,14 @@ class SqliteCatalog final : public Catalog {
  private:
   explicit SqliteCatalog(std::unique_ptr<sqlite::Database> db);
   Status begin_immediate();
-  Status insert_batch(std::vector<ArtifactRecord>& records);
+  Status prepare_write_statements();
+  // Inserts records (assigning versions); with skip, an insert without the id index that leaves
+  // out the records marked true; without it, records already stored are left out by the index.
+  Status insert_batch(std::vector<ArtifactRecord>& records, const std::vector<bool>* skip);
+  // For a bulk load: which records are already stored (looked up while the id index exists,
+  // only when the table has rows) or repeat an earlier record of the batch.
+  Expected<std::vector<bool>> already_stored_or_repeated(const std::vector<ArtifactRecord>& records,
+                                                         bool table_has_rows);
   Status refresh_statistics();
 
   struct WriteStatements;

@@ -6,8 +6,10 @@
 // An incremental sync lists the day prefixes from last_day - 1 to today + 1 (clocks of
 // other writers may be off by a day) and reads only keys it has not ingested; a full sync
 // lists `artifacts/` whole. A catalog holding fewer rows than `rows` was lost or replaced, so
-// the sync turns full. Records pushed later with an older date than last_day - 1 (a queue
-// that stayed offline for days) are found by `sync --full`.
+// the sync turns full. A record pushed from the offline queue is late: its date may be older
+// than any incremental window, so the push also writes a pointer
+// `artifacts/late/<upload day>/<artifact_id>.late` (content: the record's key), and an
+// incremental sync lists the pointers of its window too and reads the records they name.
 #include <algorithm>
 #include <chrono>
 #include <set>
@@ -21,10 +23,20 @@ namespace {
 
 constexpr std::size_t kBatch = 500;
 
+constexpr std::string_view kLatePrefix = "artifacts/late/";
+constexpr std::string_view kLateSuffix = ".late";
+
 std::string day_of_key(std::string_view key) {
-  // "artifacts/YYYY/MM/DD/..." -> "YYYY/MM/DD"
+  // "artifacts/YYYY/MM/DD/..." or "artifacts/late/YYYY/MM/DD/..." -> "YYYY/MM/DD"
+  if (key.starts_with(kLatePrefix)) key.remove_prefix(kLatePrefix.size() - 10);
   if (key.size() < 21 || !key.starts_with("artifacts/")) return "";
   return std::string(key.substr(10, 10));
+}
+
+// A late pointer names a record key; anything else in it is refused, not followed.
+bool is_record_key(std::string_view key) {
+  return key.starts_with("artifacts/") && !key.starts_with(kLatePrefix) && key.ends_with(".json") &&
+         path::is_safe_relpath(key);
 }
 
 std::optional<std::chrono::sys_days> parse_day(std::string_view day) {
@@ -87,7 +99,16 @@ Expected<PushResult> ArtifactsImpl::push_queue() {
         return std::unexpected(pushed.error().with_context("pushing queued artifact " + rec.artifact_id));
       return result;  // partial: the rest stays queued
     }
-    TRY_STATUS(m_env->remove_file(file));  // only after the record is in the root
+    // Late: an incremental sync elsewhere may already be past the record's day.
+    Status pointed = [&]() -> Status {
+      ASSIGN_OR_RETURN(remote::Remote * r, root());
+      const std::string pointer = std::string(kLatePrefix) + day_string(std::chrono::floor<std::chrono::days>(now_ms())) +
+                                  "/" + rec.artifact_id + std::string(kLateSuffix);
+      m_env->crash_point("artifact.queue_record_pushed");
+      return r->put_bytes(pointer, record_key(rec));
+    }();
+    if (!pointed) return std::unexpected(pointed.error().with_context("pushing queued artifact " + rec.artifact_id));
+    TRY_STATUS(m_env->remove_file(file));  // only after the record (and its pointer) is in the root
     ++result.artifacts;
     --result.remaining;
   }
@@ -140,8 +161,9 @@ Expected<SyncResult> ArtifactsImpl::sync(SyncMode mode) {
   ASSIGN_OR_RETURN(remote::Remote * r, root());
   std::vector<std::string> keys;
   auto collect = [&](const std::string& prefix) -> Status {
+    const bool late = prefix.starts_with(kLatePrefix);
     Status listed = r->list(prefix, [&](const remote::ObjectInfo& info) {
-      if (info.key.ends_with(".json")) keys.push_back(info.key);
+      if (late ? info.key.ends_with(kLateSuffix) : is_record_key(info.key)) keys.push_back(info.key);
       return true;
     });
     if (!listed && listed.error().code() == ErrorCode::not_found) return ok();  // nothing logged yet
@@ -151,18 +173,37 @@ Expected<SyncResult> ArtifactsImpl::sync(SyncMode mode) {
   if (mode == SyncMode::full) {
     TRY_STATUS(collect("artifacts/"));
   } else {
-    for (auto day = *last - std::chrono::days{1}; day <= today + std::chrono::days{1}; day += std::chrono::days{1})
+    for (auto day = *last - std::chrono::days{1}; day <= today + std::chrono::days{1}; day += std::chrono::days{1}) {
       TRY_STATUS(collect("artifacts/" + day_string(day) + "/"));
+      TRY_STATUS(collect(std::string(kLatePrefix) + day_string(day) + "/"));
+    }
   }
   std::sort(keys.begin(), keys.end());
   result.listed = keys.size();
 
   std::vector<ArtifactRecord> records;
   std::vector<std::string> read_keys;
-  for (const auto& key : keys) {
-    if (known.contains(key)) {
+  std::set<std::string> listed(keys.begin(), keys.end());
+  for (const auto& listed_key : keys) {
+    if (known.contains(listed_key)) {
       ++result.skipped;
       continue;
+    }
+    std::string key = listed_key;
+    if (key.ends_with(kLateSuffix)) {  // a late pointer: read the record it names
+      auto target = r->get_bytes(key);
+      if (!target) {
+        if (is_unreachable(target.error())) return std::unexpected(target.error().with_context("sync: reading " + key));
+        result.errors.push_back(target.error().with_context(key));
+        continue;
+      }
+      read_keys.push_back(key);  // remembered like a record key (its day is the upload day)
+      if (!is_record_key(*target)) {
+        result.errors.push_back(Error(ErrorCode::corrupt, "late pointer " + key + " does not name a record key"));
+        continue;
+      }
+      if (known.contains(*target) || listed.contains(*target)) continue;  // read (or to be read) anyway
+      key = *target;
     }
     auto text = r->get_bytes(key);
     if (!text) {

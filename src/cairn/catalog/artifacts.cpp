@@ -167,9 +167,11 @@ Expected<LogResult> ArtifactsImpl::log(const std::vector<LogFile>& files, const 
   // Files, then the record, then the catalog row.
   Status online = [&]() -> Status {
     ASSIGN_OR_RETURN(result.objects_uploaded, upload_objects(rec, sources));
+    m_env->crash_point("artifact.files_uploaded");
     ASSIGN_OR_RETURN(remote::Remote * r, root());
     return r->put_bytes(result.record_key, record_text);
   }();
+  if (online) m_env->crash_point("artifact.record_written");
   if (!online) {
     if (!is_unreachable(online.error())) return std::unexpected(online.error().with_context("logging artifact"));
     // Offline: objects into the local cache, the record into the queue; push_queue() later.
@@ -183,6 +185,7 @@ Expected<LogResult> ArtifactsImpl::log(const std::vector<LogFile>& files, const 
         queue_dir(), std::to_string(rec.creation_time.time_since_epoch().count()) + "_" + rec.artifact_id + ".json");
     TRY_STATUS(m_env->write_file_atomic(qfile, record_text));
     result.queued = true;
+    m_env->crash_point("artifact.queued");
   }
 
   ASSIGN_OR_RETURN(auto stored, m_catalog->put({rec}));

@@ -1,6 +1,8 @@
 #include "cairn/catalog/sqlite_catalog.h"
 
+#include <algorithm>
 #include <chrono>
+#include <map>
 #include <optional>
 #include <string_view>
 #include <unordered_set>
@@ -21,9 +23,12 @@ constexpr int kSchemaVersion = 3;
 // (username, creation_time) is served by the (username, label_datatype, creation_time) index.
 // The record JSON lives in its own table, so artifacts rows stay narrow (queries that check
 // many candidate rows touch a few cached pages) and only the returned records are read.
-// Version 3: argv gets no value rows (several per record, rarely queried: query_sql.h reads
-// them from the record JSON), and artifact_id is unique through a named index instead of a
-// column constraint, so a bulk load can build it once, sorted, like the query indexes.
+// Version 3: artifact_values is keyed by (path, value, seq) itself (WITHOUT ROWID): one B-tree
+// entry per value instead of a row plus an index entry, and a bulk load inserts the values
+// sorted, as appends; a record's own based_on list (lineage up) is read from its record JSON.
+// argv gets no value rows (several per record, rarely queried: query_sql.h reads them from the
+// record JSON). artifact_id is unique through a named index instead of a column constraint, so
+// a bulk load can build it once, sorted, like the query indexes.
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS artifacts (
   seq INTEGER PRIMARY KEY,
@@ -49,11 +54,10 @@ CREATE TABLE IF NOT EXISTS artifact_records (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS artifacts_name_version ON artifacts (name, version) WHERE name IS NOT NULL;
 CREATE TABLE IF NOT EXISTS artifact_values (
-  seq INTEGER NOT NULL,
-  ord INTEGER NOT NULL,
   path TEXT NOT NULL,
-  value,
-  PRIMARY KEY (seq, ord)
+  value NOT NULL,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY (path, value, seq)
 ) WITHOUT ROWID;
 )sql";
 
@@ -78,8 +82,6 @@ constexpr DeferrableIndex kQueryIndexes[] = {
      "CREATE INDEX IF NOT EXISTS artifacts_project ON artifacts (label_project) WHERE label_project IS NOT NULL;"},
     {"artifacts_dataset",
      "CREATE INDEX IF NOT EXISTS artifacts_dataset ON artifacts (label_dataset) WHERE label_dataset IS NOT NULL;"},
-    {"artifact_values_path_value",
-     "CREATE INDEX IF NOT EXISTS artifact_values_path_value ON artifact_values (path, value, seq);"},
 };
 
 // A put of at least this many records, and at least as many as are stored, is a bulk load:
@@ -116,19 +118,21 @@ INSERT INTO artifacts (seq, artifact_id, name, version, username, hostname, run_
 constexpr const char* kMigrate1After = R"sql(
   FROM artifacts_v1;
 INSERT INTO artifact_records (seq, record) SELECT seq, record FROM artifacts_v1;
-INSERT INTO artifact_values (seq, ord, path, value)
-  SELECT seq, row_number() OVER (PARTITION BY seq ORDER BY rowid) - 1, path, value FROM artifact_values_v1
-  WHERE path <> 'argv';
+INSERT OR IGNORE INTO artifact_values (path, value, seq)
+  SELECT path, value, seq FROM artifact_values_v1 WHERE path <> 'argv' AND value IS NOT NULL;
 DROP TABLE artifacts_v1;
 DROP TABLE artifact_values_v1;
 )sql";
 constexpr const char* kMigrate2Before = R"sql(
 ALTER TABLE artifacts RENAME TO artifacts_v2;
+ALTER TABLE artifact_values RENAME TO artifact_values_v2;
 )sql";
 constexpr const char* kMigrate2After = R"sql(
   FROM artifacts_v2;
+INSERT OR IGNORE INTO artifact_values (path, value, seq)
+  SELECT path, value, seq FROM artifact_values_v2 WHERE path <> 'argv' AND value IS NOT NULL;
 DROP TABLE artifacts_v2;
-DELETE FROM artifact_values WHERE path = 'argv';
+DROP TABLE artifact_values_v2;
 )sql";
 
 // Retries op while SQLite reports busy (the busy handler already waited); gives up after 5 min.
@@ -149,6 +153,48 @@ std::optional<std::string> non_empty(const std::string& s) {
 void bind_opt(sqlite::Statement& st, int i, const std::optional<std::string>& s) {
   if (s) st.bind_text(i, *s);
   else st.bind_null(i);
+}
+
+}  // namespace
+
+namespace {
+
+// A value waiting for a bulk load's sorted insert. path_rank orders the distinct paths by
+// bytes, so the comparison below rarely touches a string.
+struct PendingValue {
+  std::uint32_t path_rank;
+  std::int64_t seq;
+  const IndexedValue* value;
+};
+
+// SQLite's order of artifact_values keys (path, value, seq): numbers (booleans are integers)
+// before text, text by bytes. Inserting in this order makes every insert an append.
+int value_class(const Scalar& v) { return std::holds_alternative<std::string>(v) ? 1 : 0; }
+long double numeric(const Scalar& v) {
+  if (auto* b = std::get_if<bool>(&v)) return *b ? 1 : 0;
+  if (auto* i = std::get_if<std::int64_t>(&v)) return static_cast<long double>(*i);
+  if (auto* d = std::get_if<double>(&v)) return *d;
+  return 0;
+}
+bool value_key_less(const PendingValue& a, const PendingValue& b) {
+  if (a.path_rank != b.path_rank) return a.path_rank < b.path_rank;
+  const Scalar& x = a.value->value;
+  const Scalar& y = b.value->value;
+  int cx = value_class(x), cy = value_class(y);
+  if (cx != cy) return cx < cy;
+  if (cx == 1) {
+    if (int c = std::get<std::string>(x).compare(std::get<std::string>(y))) return c < 0;
+  } else if (long double nx = numeric(x), ny = numeric(y); nx != ny) {
+    return nx < ny;
+  }
+  return a.seq < b.seq;
+}
+
+Status insert_value_row(sqlite::Statement& st, const IndexedValue& v, std::int64_t seq) {
+  st.bind_text(1, v.path);
+  st.bind(2, v.value);
+  st.bind_int(3, seq);
+  return st.run();
 }
 
 }  // namespace
@@ -313,7 +359,7 @@ Status SqliteCatalog::prepare_write_statements() {
         "label_description) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     ASSIGN_OR_RETURN(w->insert_record, m_db->prepare("INSERT INTO artifact_records (seq, record) VALUES (?, ?)"));
     ASSIGN_OR_RETURN(w->insert_value,
-                     m_db->prepare("INSERT INTO artifact_values (seq, ord, path, value) VALUES (?, ?, ?, ?)"));
+                     m_db->prepare("INSERT OR IGNORE INTO artifact_values (path, value, seq) VALUES (?, ?, ?)"));
     m_write = std::move(w);
   }
   return ok();
@@ -324,6 +370,7 @@ Status SqliteCatalog::insert_batch(std::vector<ArtifactRecord>& records, const s
   // With skip (a bulk load) the id index is absent: duplicates were found beforehand.
   auto& insert = skip ? m_write->insert_unchecked : m_write->insert;
   auto& insert_value = m_write->insert_value;
+  std::vector<std::pair<IndexedValue, std::int64_t>> held;  // bulk only: (value, seq)
   for (size_t i = 0; i < records.size(); ++i) {
     auto& r = records[i];
     if (skip && (*skip)[i]) continue;  // already stored: records are immutable
@@ -370,14 +417,24 @@ Status SqliteCatalog::insert_batch(std::vector<ArtifactRecord>& records, const s
     m_write->insert_record.bind_int(1, seq);
     m_write->insert_record.bind_text(2, m_write->json);
     TRY_STATUS(m_write->insert_record.run());
-    std::int64_t ord = 0;
-    for (const auto& v : index_values(r, ArgvRows::exclude)) {
-      insert_value.bind_int(1, seq);
-      insert_value.bind_int(2, ord++);
-      insert_value.bind_text(3, v.path);
-      insert_value.bind(4, v.value);
-      TRY_STATUS(insert_value.run());
+    auto values = index_values(r, ArgvRows::exclude);
+    if (!skip) {
+      for (const auto& v : values) TRY_STATUS(insert_value_row(insert_value, v, seq));
+      continue;
     }
+    // bulk: inserted after the loop, in key order
+    for (auto& v : values) held.push_back({std::move(v), seq});
+  }
+  if (skip) {
+    std::map<std::string_view, std::uint32_t> ranks;
+    for (const auto& h : held) ranks.emplace(h.first.path, 0);
+    std::uint32_t next = 0;
+    for (auto& [path, rank] : ranks) rank = next++;
+    std::vector<PendingValue> pending;
+    pending.reserve(held.size());
+    for (const auto& h : held) pending.push_back({ranks[h.first.path], h.second, &h.first});
+    std::sort(pending.begin(), pending.end(), value_key_less);
+    for (const auto& p : pending) TRY_STATUS(insert_value_row(insert_value, *p.value, p.seq));
   }
   return ok();
 }
@@ -427,10 +484,10 @@ Expected<std::int64_t> SqliteCatalog::latest_version(std::string_view name) {
 Expected<std::vector<LineageEdge>> SqliteCatalog::direct_links(const std::vector<std::string>& ids,
                                                                LineageDirection direction) {
   const char* sql = direction == LineageDirection::up
-                        ? "SELECT a.artifact_id, v.value FROM artifacts a JOIN artifact_values v ON v.seq = a.seq "
-                          "AND v.path = 'based_on' WHERE a.artifact_id = ? ORDER BY v.ord"
+                        ? "SELECT a.artifact_id, j.value FROM artifacts a JOIN artifact_records r ON r.seq = a.seq, "
+                          "json_each(r.record, '$.based_on') j WHERE a.artifact_id = ? ORDER BY j.key"
                         : "SELECT a.artifact_id, v.value FROM artifact_values v JOIN artifacts a ON a.seq = v.seq "
-                          "WHERE v.path <> 'argv' AND v.path = 'based_on' AND v.value = ? ORDER BY a.seq";
+                          "WHERE v.path = 'based_on' AND v.value = ? ORDER BY a.seq";
   ASSIGN_OR_RETURN(auto st, m_db->prepare(sql));
   std::vector<LineageEdge> edges;
   for (const auto& id : ids) {

@@ -7,13 +7,13 @@
 // (creation_time), (label_datatype, creation_time), label_ticket, label_project,
 // label_dataset, (name, version) unique (the optional label indexes are partial: non-NULL rows
 // only); artifact_records(seq, record JSON), read only for the records a query returns;
-// artifact_values(seq, ord, path, value) clustered by (seq, ord) with an index on
-// (path, value, seq), see record_index.h, for every multi-valued or free-form path but argv
-// (queries on argv read the record JSON). Version 1 and 2 files are migrated in place. Writers
+// artifact_values(path, value, seq), keyed (WITHOUT ROWID) by all three, see record_index.h,
+// for every multi-valued or free-form path but argv (queries on argv, and a record's own
+// based_on list, read the record JSON). Version 1 and 2 files are migrated in place. Writers
 // prepare their statements once per connection and serialize each record's JSON directly
 // (record_text.h); a put of >= 20,000 records that is at least as big as the table (an
 // import or rebuild) checks ids for duplicates itself, drops the id and query indexes and
-// builds them once after the load, in the same transaction; the planner statistics are
+// builds them once after the load, in the same transaction, and inserts the values sorted; the planner statistics are
 // refreshed (ANALYZE, sampled) whenever the table has doubled since the last refresh. Writers
 // use BEGIN IMMEDIATE with a 60 s busy timeout and retry, so concurrent processes serialize
 // instead of failing. A file with a newer schema version is refused (ErrorCode::corrupt)

@@ -235,6 +235,10 @@ TEST_P(CatalogConformance, BulkLoadThenQueriesAndSmallPuts) {
     r.labels.datatype = i % 2 ? "model" : "dataset";
     r.labels.ticket = "T-" + std::to_string(i % 100);
     r.labels.infos = {{"seed", i % 1000}};
+    // mixed JSON types under one path: the bulk load sorts values across types
+    if (i % 3 == 0) r.labels.infos["mixed"] = "t-" + std::to_string(i % 7);
+    else if (i % 3 == 1) r.labels.infos["mixed"] = 1.5;
+    else r.labels.infos["mixed"] = i % 4;
     r.files["f" + std::to_string(i % 3) + ".txt"] = {"aa", 1, "u"};
     if (i % 5 != 0) r.based_on = {batch.back().artifact_id};
     batch.push_back(std::move(r));
@@ -246,6 +250,17 @@ TEST_P(CatalogConformance, BulkLoadThenQueriesAndSmallPuts) {
   EXPECT_EQ(find("{}", 1).total, kN);
   EXPECT_EQ(find(R"({"labels.ticket": "T-7"})", 1).total, kN / 100);
   EXPECT_EQ(find(R"({"labels.infos.seed": 123})", 1).total, kN / 1000);
+  auto expect_count = [&](std::string_view query, auto pred) {
+    int n = 0;
+    for (int i = 0; i < kN; ++i) n += pred(i) ? 1 : 0;
+    EXPECT_EQ(find(query, 1).total, n) << query;
+  };
+  expect_count(R"({"labels.infos.mixed": "t-3"})", [](int i) { return i % 3 == 0 && i % 7 == 3; });
+  expect_count(R"({"labels.infos.mixed": 1.5})", [](int i) { return i % 3 == 1; });
+  expect_count(R"({"labels.infos.mixed": {"$gt": 1}})", [](int i) { return i % 3 == 1 || (i % 3 == 2 && i % 4 > 1); });
+  expect_count(R"({"labels.infos.mixed": {"$lt": "t-2"}})", [](int i) { return i % 3 == 0 && i % 7 < 2; });
+  expect_count(R"({"labels.infos.mixed": {"$in": [0, "t-6"]}})",
+               [](int i) { return (i % 3 == 0 && i % 7 == 6) || (i % 3 == 2 && i % 4 == 0); });
   EXPECT_EQ(find(R"({"username": "user-3", "labels.datatype": "model"})", 1).total, kN / 10);
   EXPECT_EQ(find(R"({"file_relpaths": "f1.txt"})", 1).total, kN / 3);
   EXPECT_EQ(find(R"({"argv": "artifact"})", 1).total, kN);

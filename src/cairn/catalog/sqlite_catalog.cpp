@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <climits>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string_view>
@@ -12,6 +14,7 @@
 #include "cairn/catalog/record_index.h"
 #include "cairn/catalog/record_text.h"
 #include "cairn/catalog/sqlite_db.h"
+#include "cairn/util/trace.h"
 
 namespace cairn::catalog {
 namespace {
@@ -159,33 +162,58 @@ void bind_opt(sqlite::Statement& st, int i, const std::optional<std::string>& s)
 
 namespace {
 
-// A value waiting for a bulk load's sorted insert. path_rank orders the distinct paths by
-// bytes, so the comparison below rarely touches a string.
+// A value waiting for a bulk load's sorted insert, with its sort key inline so that most
+// comparisons touch no string: path_rank orders the distinct paths by bytes; text values
+// carry their first 16 bytes (big-endian words, zero-padded) and length, numbers their value.
 struct PendingValue {
   std::uint32_t path_rank;
+  std::uint32_t text_len;  // text only
+  std::uint64_t hi, lo;    // text only: bytes 0-7 and 8-15
+  long double number;      // numbers only (booleans are 0/1)
   std::int64_t seq;
   const IndexedValue* value;
+  bool is_text;
 };
 
-// SQLite's order of artifact_values keys (path, value, seq): numbers (booleans are integers)
-// before text, text by bytes. Inserting in this order makes every insert an append.
-int value_class(const Scalar& v) { return std::holds_alternative<std::string>(v) ? 1 : 0; }
-long double numeric(const Scalar& v) {
-  if (auto* b = std::get_if<bool>(&v)) return *b ? 1 : 0;
-  if (auto* i = std::get_if<std::int64_t>(&v)) return static_cast<long double>(*i);
-  if (auto* d = std::get_if<double>(&v)) return *d;
-  return 0;
+std::uint64_t be_word(std::string_view s, std::size_t at) {
+  std::uint64_t w = 0;
+  for (std::size_t i = 0; i < 8; ++i)
+    w = (w << 8) | (at + i < s.size() ? static_cast<unsigned char>(s[at + i]) : 0u);
+  return w;
 }
+
+PendingValue pending_value(std::uint32_t path_rank, std::int64_t seq, const IndexedValue& v) {
+  PendingValue p{path_rank, 0, 0, 0, 0, seq, &v, false};
+  if (auto* t = std::get_if<std::string>(&v.value)) {
+    p.is_text = true;
+    p.text_len = static_cast<std::uint32_t>(std::min<std::size_t>(t->size(), UINT32_MAX));
+    p.hi = be_word(*t, 0);
+    p.lo = be_word(*t, 8);
+  } else if (auto* b = std::get_if<bool>(&v.value)) {
+    p.number = *b ? 1 : 0;
+  } else if (auto* i = std::get_if<std::int64_t>(&v.value)) {
+    p.number = static_cast<long double>(*i);
+  } else if (auto* d = std::get_if<double>(&v.value)) {
+    p.number = *d;
+  }
+  return p;
+}
+
+// SQLite's order of artifact_values keys (path, value, seq): numbers before text, text by
+// bytes (then length). Inserting in this order makes every insert an append.
 bool value_key_less(const PendingValue& a, const PendingValue& b) {
   if (a.path_rank != b.path_rank) return a.path_rank < b.path_rank;
-  const Scalar& x = a.value->value;
-  const Scalar& y = b.value->value;
-  int cx = value_class(x), cy = value_class(y);
-  if (cx != cy) return cx < cy;
-  if (cx == 1) {
-    if (int c = std::get<std::string>(x).compare(std::get<std::string>(y))) return c < 0;
-  } else if (long double nx = numeric(x), ny = numeric(y); nx != ny) {
-    return nx < ny;
+  if (a.is_text != b.is_text) return !a.is_text;
+  if (a.is_text) {
+    if (a.hi != b.hi) return a.hi < b.hi;
+    if (a.lo != b.lo) return a.lo < b.lo;
+    if (a.text_len > 16 || b.text_len > 16) {
+      if (int c = std::get<std::string>(a.value->value).compare(std::get<std::string>(b.value->value))) return c < 0;
+    } else if (a.text_len != b.text_len) {
+      return a.text_len < b.text_len;
+    }
+  } else if (a.number != b.number) {
+    return a.number < b.number;
   }
   return a.seq < b.seq;
 }
@@ -278,7 +306,11 @@ Expected<std::vector<ArtifactRecord>> SqliteCatalog::put(std::vector<ArtifactRec
     TRY_STATUS(m_db->exec((std::string("DROP INDEX IF EXISTS ") + kUniqueIdIndex.name).c_str()));
     for (const auto& ix : kQueryIndexes)
       TRY_STATUS(m_db->exec(("DROP INDEX IF EXISTS " + std::string(ix.name)).c_str()));
-    TRY_STATUS(insert_batch(records, &skip));
+    {
+      TraceSpan span("catalog.bulk.rows");
+      TRY_STATUS(insert_batch(records, &skip));
+    }
+    TraceSpan span("catalog.bulk.indexes");
     TRY_STATUS(m_db->exec(kUniqueIdIndex.create));
     for (const auto& ix : kQueryIndexes) TRY_STATUS(m_db->exec(ix.create));
     return ok();
@@ -287,7 +319,10 @@ Expected<std::vector<ArtifactRecord>> SqliteCatalog::put(std::vector<ArtifactRec
     (void)m_db->exec("ROLLBACK");
     return std::unexpected(st.error().with_context("catalog: storing " + std::to_string(records.size()) + " records"));
   }
-  auto commit = with_busy_retry([&] { return m_db->exec("COMMIT"); });
+  auto commit = [&] {
+    TraceSpan span("catalog.commit");
+    return with_busy_retry([&] { return m_db->exec("COMMIT"); });
+  }();
   if (!commit) {
     (void)m_db->exec("ROLLBACK");
     return std::unexpected(commit.error());
@@ -426,13 +461,14 @@ Status SqliteCatalog::insert_batch(std::vector<ArtifactRecord>& records, const s
     for (auto& v : values) held.push_back({std::move(v), seq});
   }
   if (skip) {
+    TraceSpan span("catalog.bulk.values");
     std::map<std::string_view, std::uint32_t> ranks;
     for (const auto& h : held) ranks.emplace(h.first.path, 0);
     std::uint32_t next = 0;
     for (auto& [path, rank] : ranks) rank = next++;
     std::vector<PendingValue> pending;
     pending.reserve(held.size());
-    for (const auto& h : held) pending.push_back({ranks[h.first.path], h.second, &h.first});
+    for (const auto& h : held) pending.push_back(pending_value(ranks[h.first.path], h.second, h.first));
     std::sort(pending.begin(), pending.end(), value_key_less);
     for (const auto& p : pending) TRY_STATUS(insert_value_row(insert_value, *p.value, p.seq));
   }

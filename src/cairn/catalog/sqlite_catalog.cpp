@@ -4,6 +4,7 @@
 #include <chrono>
 #include <climits>
 #include <cstdint>
+#include <future>
 #include <map>
 #include <optional>
 #include <string_view>
@@ -300,7 +301,7 @@ Expected<std::vector<ArtifactRecord>> SqliteCatalog::put(std::vector<ArtifactRec
       stored = row ? count.column_int(0) : 0;
     }
     if (records.size() < kBulkLoadMin || static_cast<std::int64_t>(records.size()) < stored)
-      return insert_batch(records, nullptr);
+      return insert_batch(records, nullptr, 0);
     // Bulk load: without the id index, uniqueness is checked here, before the index goes.
     ASSIGN_OR_RETURN(auto skip, already_stored_or_repeated(records, stored > 0));
     TRY_STATUS(m_db->exec((std::string("DROP INDEX IF EXISTS ") + kUniqueIdIndex.name).c_str()));
@@ -308,7 +309,7 @@ Expected<std::vector<ArtifactRecord>> SqliteCatalog::put(std::vector<ArtifactRec
       TRY_STATUS(m_db->exec(("DROP INDEX IF EXISTS " + std::string(ix.name)).c_str()));
     {
       TraceSpan span("catalog.bulk.rows");
-      TRY_STATUS(insert_batch(records, &skip));
+      TRY_STATUS(insert_batch(records, &skip, stored + 1));
     }
     TraceSpan span("catalog.bulk.indexes");
     TRY_STATUS(m_db->exec(kUniqueIdIndex.create));
@@ -391,7 +392,7 @@ Status SqliteCatalog::prepare_write_statements() {
     ASSIGN_OR_RETURN(w->insert_unchecked, m_db->prepare(
         "INSERT INTO artifacts (artifact_id, name, version, username, hostname, run_id, creation_time, "
         "git_commit, git_branch, git_dirty, label_datatype, label_ticket, label_project, label_dataset, "
-        "label_description) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        "label_description, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     ASSIGN_OR_RETURN(w->insert_record, m_db->prepare("INSERT INTO artifact_records (seq, record) VALUES (?, ?)"));
     ASSIGN_OR_RETURN(w->insert_value,
                      m_db->prepare("INSERT OR IGNORE INTO artifact_values (path, value, seq) VALUES (?, ?, ?)"));
@@ -400,12 +401,42 @@ Status SqliteCatalog::prepare_write_statements() {
   return ok();
 }
 
-Status SqliteCatalog::insert_batch(std::vector<ArtifactRecord>& records, const std::vector<bool>* skip) {
+// A bulk load's values, sorted by key: prepared on another thread while the rows go in.
+struct SortedValues {
+  std::vector<std::pair<IndexedValue, std::int64_t>> held;  // (value, seq)
+  std::vector<PendingValue> sorted;                         // points into held
+};
+
+SortedValues sorted_values(const std::vector<ArtifactRecord>& records, const std::vector<bool>& skip,
+                           std::int64_t first_seq) {
+  SortedValues out;
+  std::int64_t seq = first_seq;
+  for (size_t i = 0; i < records.size(); ++i) {
+    if (skip[i]) continue;
+    for (auto& v : index_values(records[i], ArgvRows::exclude)) out.held.push_back({std::move(v), seq});
+    ++seq;
+  }
+  std::map<std::string_view, std::uint32_t> ranks;
+  for (const auto& h : out.held) ranks.emplace(h.first.path, 0);
+  std::uint32_t next = 0;
+  for (auto& [path, rank] : ranks) rank = next++;
+  out.sorted.reserve(out.held.size());
+  for (const auto& h : out.held) out.sorted.push_back(pending_value(ranks[h.first.path], h.second, h.first));
+  std::sort(out.sorted.begin(), out.sorted.end(), value_key_less);
+  return out;
+}
+
+Status SqliteCatalog::insert_batch(std::vector<ArtifactRecord>& records, const std::vector<bool>* skip,
+                                   std::int64_t first_seq) {
   auto& max_version = m_write->max_version;
-  // With skip (a bulk load) the id index is absent: duplicates were found beforehand.
+  // With skip (a bulk load) the id index is absent: duplicates were found beforehand, and
+  // the rows get the seqs first_seq, first_seq + 1, ... explicitly, so the values (which
+  // carry them) are prepared and sorted on a second core meanwhile.
   auto& insert = skip ? m_write->insert_unchecked : m_write->insert;
   auto& insert_value = m_write->insert_value;
-  std::vector<std::pair<IndexedValue, std::int64_t>> held;  // bulk only: (value, seq)
+  std::future<SortedValues> bulk_values;
+  if (skip) bulk_values = std::async(std::launch::async, sorted_values, std::cref(records), std::cref(*skip), first_seq);
+  std::int64_t next_seq = first_seq;
   for (size_t i = 0; i < records.size(); ++i) {
     auto& r = records[i];
     if (skip && (*skip)[i]) continue;  // already stored: records are immutable
@@ -441,6 +472,7 @@ Status SqliteCatalog::insert_batch(std::vector<ArtifactRecord>& records, const s
     bind_opt(insert, 13, r.labels.project);
     bind_opt(insert, 14, r.labels.dataset);
     bind_opt(insert, 15, r.labels.description);
+    if (skip) insert.bind_int(16, next_seq++);
     TRY_STATUS(insert.run());
     if (sqlite3_changes(m_db->handle()) == 0) {  // already stored: records are immutable
       if (assign_version) r.version = 0;
@@ -452,25 +484,16 @@ Status SqliteCatalog::insert_batch(std::vector<ArtifactRecord>& records, const s
     m_write->insert_record.bind_int(1, seq);
     m_write->insert_record.bind_text(2, m_write->json);
     TRY_STATUS(m_write->insert_record.run());
-    auto values = index_values(r, ArgvRows::exclude);
-    if (!skip) {
-      for (const auto& v : values) TRY_STATUS(insert_value_row(insert_value, v, seq));
-      continue;
-    }
-    // bulk: inserted after the loop, in key order
-    for (auto& v : values) held.push_back({std::move(v), seq});
+    if (skip) continue;  // values: after the loop, sorted
+    for (const auto& v : index_values(r, ArgvRows::exclude)) TRY_STATUS(insert_value_row(insert_value, v, seq));
   }
   if (skip) {
-    TraceSpan span("catalog.bulk.values");
-    std::map<std::string_view, std::uint32_t> ranks;
-    for (const auto& h : held) ranks.emplace(h.first.path, 0);
-    std::uint32_t next = 0;
-    for (auto& [path, rank] : ranks) rank = next++;
-    std::vector<PendingValue> pending;
-    pending.reserve(held.size());
-    for (const auto& h : held) pending.push_back(pending_value(ranks[h.first.path], h.second, h.first));
-    std::sort(pending.begin(), pending.end(), value_key_less);
-    for (const auto& p : pending) TRY_STATUS(insert_value_row(insert_value, *p.value, p.seq));
+    SortedValues values = [&] {
+      TraceSpan span("catalog.bulk.values.wait");
+      return bulk_values.get();
+    }();
+    TraceSpan span("catalog.bulk.values.insert");
+    for (const auto& p : values.sorted) TRY_STATUS(insert_value_row(insert_value, *p.value, p.seq));
   }
   return ok();
 }

@@ -20,6 +20,7 @@
 // rather than guessed at.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -51,9 +52,10 @@ class SqliteCatalog final : public Catalog {
   explicit SqliteCatalog(std::unique_ptr<sqlite::Database> db);
   Status begin_immediate();
   Status prepare_write_statements();
-  // Inserts records (assigning versions); with skip, an insert without the id index that leaves
-  // out the records marked true; without it, records already stored are left out by the index.
-  Status insert_batch(std::vector<ArtifactRecord>& records, const std::vector<bool>* skip);
+  // Inserts records (assigning versions); with skip, a bulk insert without the id index that
+  // leaves out the records marked true and numbers the rest from first_seq (the table's
+  // max(seq) + 1); without it, records already stored are left out by the index.
+  Status insert_batch(std::vector<ArtifactRecord>& records, const std::vector<bool>* skip, std::int64_t first_seq);
   // For a bulk load: which records are already stored (looked up while the id index exists,
   // only when the table has rows) or repeat an earlier record of the batch.
   Expected<std::vector<bool>> already_stored_or_repeated(const std::vector<ArtifactRecord>& records,

@@ -124,6 +124,14 @@ Expected<std::size_t> ArtifactsImpl::ingest(std::vector<ArtifactRecord> records)
   std::sort(records.begin(), records.end(), [](const ArtifactRecord& a, const ArtifactRecord& b) {
     return std::tie(a.creation_time, a.artifact_id) < std::tie(b.creation_time, b.artifact_id);
   });
+  // Into an empty catalog (a first sync, a rebuild): one put, which the catalog takes as a
+  // bulk load (indexes built once, after the rows).
+  ASSIGN_OR_RETURN(std::int64_t rows_before, catalog_rows());
+  if (rows_before == 0) {
+    TRY_STATUS(m_catalog->put(std::move(records)));
+    ASSIGN_OR_RETURN(std::int64_t rows_after, catalog_rows());
+    return static_cast<std::size_t>(rows_after);
+  }
   std::size_t added = 0;
   for (std::size_t i = 0; i < records.size(); i += kBatch) {
     std::vector<ArtifactRecord> batch(records.begin() + static_cast<std::ptrdiff_t>(i),

@@ -183,6 +183,45 @@ def test_add_modified_file_updates_entry(twin):
     t.assert_same_cache()
 
 
+EDITED_DVC_FILE = """# dataset owned by team-x
+
+# second header
+outs:
+- md5: {md5} # the checksum
+  size: {size}    # bytes
+  # about the hash
+  hash: md5
+  path: README.txt
+  desc: 'the readme # not a comment'   # a comment
+  meta:
+    owner: x  # who
+# before desc
+desc: top level description
+meta:
+  reviewed: true
+# trailing comment
+"""
+
+
+def test_readd_keeps_comments_desc_and_meta(twin):
+    """A hand-edited .dvc file (comments, blank lines, top-level desc/meta, an output's
+    desc/meta) re-added after the data changed: DVC's round-trip YAML keeps all of it and only
+    replaces the md5 and size; cairn writes the same bytes."""
+    t = twin
+    _add_both(t, "data/README.txt")
+    for s in t.sides:
+        readme = s.path / "data/README.txt"
+        (s.path / "data/README.txt.dvc").write_text(
+            EDITED_DVC_FILE.format(md5=md5_file(readme), size=readme.stat().st_size))
+        readme.write_text("changed, and longer than before\n")
+    _add_both(t, "data/README.txt")
+    t.assert_same_tree()
+    text = (t.a.path / "data/README.txt.dvc").read_text()
+    assert "# second header" in text and "  size: 32    # bytes\n" in text and "desc: top level" in text, text
+    assert md5_file(t.a.path / "data/README.txt") in text
+    t.assert_same_cache()
+
+
 def test_add_git_tracked_file_refused(twin):
     t = twin
     for s in t.sides:

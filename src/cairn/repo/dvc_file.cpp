@@ -1,6 +1,7 @@
 #include "cairn/repo/dvc_file.h"
 
 #include "cairn/util/path.h"
+#include "cairn/util/yaml_comments.h"
 
 namespace cairn::repo {
 
@@ -84,6 +85,19 @@ void apply_diff(const Node& src, Node& dest) {
   }
 }
 
+namespace {
+
+// DVC's stage dump leaves out false, empty and default values (`if value`; wdir "." is None).
+bool truthy(std::string_view key, const Node& v) {
+  if (v.is_null()) return false;
+  if (v.is_bool()) return v.as_bool();
+  if (v.is_string()) return !v.as_string().empty() && !(key == "wdir" && v.as_string() == ".");
+  if (v.is_map() || v.is_seq()) return v.size() > 0;
+  return true;
+}
+
+}  // namespace
+
 Expected<Written> save_dvc_file(env::Env* env, const DvcFile& file) {
   Node fresh = Node::map();
   if (file.is_import() && file.original.is_map()) {
@@ -93,6 +107,15 @@ Expected<Written> save_dvc_file(env::Env* env, const DvcFile& file) {
     Node deps = Node::seq();
     for (const auto& d : file.deps) deps.push_back(dump_output_entry(d));
     fresh.set("deps", deps);
+  } else if (file.original.is_map()) {
+    // The stage keys DVC keeps when it rewrites an added file (Stage.dumpd: desc, cmd, wdir,
+    // frozen, always_changed, meta when set); the stage md5 is recomputed as none for data
+    // sources, so it goes.
+    for (const auto& [key, value] : file.original.entries())
+      if ((key == "desc" || key == "cmd" || key == "wdir" || key == "frozen" || key == "locked" ||
+           key == "always_changed" || key == "meta") &&
+          truthy(key, value))
+        fresh.set(key, value);
   }
   Node outs = Node::seq();
   for (const auto& o : file.outs) outs.push_back(dump_output_entry(o));
@@ -104,6 +127,8 @@ Expected<Written> save_dvc_file(env::Env* env, const DvcFile& file) {
   }
   std::string text = yaml::emit(doc);
   auto existing = env->read_file(file.path);
+  // Comments and blank lines stay where they were, as DVC's round-trip YAML keeps them.
+  if (existing && file.original.is_map()) text = yaml::carry_comments(*existing, yaml::emit(file.original), text);
   if (existing && *existing == text) return Written::no;
   TRY_STATUS(env->write_file_atomic(file.path, text, 0666));
   return Written::yes;

@@ -3,8 +3,10 @@
 // load() parses and validates it (one error naming file and line for malformed YAML, a wrong
 // type or an unknown key); save() writes it atomically with DVC's bytes. When the file
 // already exists its parsed YAML is updated with DVC's apply_diff rule (existing key order
-// kept, changed values replaced in place, new keys appended, removed keys dropped), and
-// nothing is written when the bytes would not change.
+// kept, changed values replaced in place, new keys appended, removed keys dropped), the stage
+// keys DVC keeps (desc, meta, cmd, wdir, frozen, always_changed) stay, comments and blank lines
+// stay where they were (yaml_comments.h), and nothing is written when the bytes would not
+// change.
 #pragma once
 
 #include <string>

@@ -24,21 +24,39 @@ Expected<std::unique_ptr<Connection>> Connection::open(const std::string& connin
 
 Connection::~Connection() { PQfinish(m_conn); }
 
-Expected<Result> Connection::exec(const std::string& sql, const std::vector<Param>& params) {
-  std::vector<const char*> values;
-  values.reserve(params.size());
-  for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
-  Result r(PQexecParams(m_conn, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
-                        nullptr, 0));
-  PGresult* raw = r.get();
+Expected<Result> Connection::checked(PGresult* raw) {
+  Result r(raw);
   auto status = PQresultStatus(raw);
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return r;
-  std::string msg = PQresultErrorMessage(raw);
+  std::string msg = raw ? PQresultErrorMessage(raw) : PQerrorMessage(m_conn);
   while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
-  const char* state = PQresultErrorField(raw, PG_DIAG_SQLSTATE);
+  const char* state = raw ? PQresultErrorField(raw, PG_DIAG_SQLSTATE) : nullptr;
   ErrorCode code = PQstatus(m_conn) != CONNECTION_OK ? ErrorCode::unavailable : ErrorCode::io;
   if (state && std::string_view(state) == "23505") code = ErrorCode::conflict;
   return make_error(code, "catalog (postgresql): " + msg);
+}
+
+Expected<std::string> Connection::prepared(const std::string& sql) {
+  if (auto it = m_prepared.find(sql); it != m_prepared.end()) return it->second;
+  if (m_prepared.size() >= kMaxPrepared) {
+    TRY_STATUS(run("DEALLOCATE ALL"));
+    m_prepared.clear();
+  }
+  std::string name = "cairn_" + std::to_string(m_next_name++);
+  // Parameter types are left to the server to infer, as with PQexecParams.
+  auto done = checked(PQprepare(m_conn, name.c_str(), sql.c_str(), 0, nullptr));
+  if (!done) return std::unexpected(done.error());
+  m_prepared.emplace(sql, name);
+  return name;
+}
+
+Expected<Result> Connection::exec(const std::string& sql, const std::vector<Param>& params) {
+  ASSIGN_OR_RETURN(auto name, prepared(sql));
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
+  return checked(PQexecPrepared(m_conn, name.c_str(), static_cast<int>(values.size()), values.data(), nullptr,
+                                nullptr, 0));
 }
 
 Status Connection::run(const char* sql) {

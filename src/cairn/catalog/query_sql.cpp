@@ -130,9 +130,9 @@ class Compiler {
   // ---- multi-valued fields in artifact_values (any element matches)
   void subquery_open(const std::string& path) {
     out("a.seq IN (SELECT v.seq FROM artifact_values v WHERE ");
-    // SQLite indexes every path but argv (a partial index); this constant term is what lets
-    // the planner prove a bound path is covered by it.
-    if (!pg() && path != "argv") out("v.path <> 'argv' AND ");
+    // Both backends index every path but argv (a partial index); this constant term is what
+    // lets the planner prove a bound path is covered by it (also in a generic plan).
+    if (path != "argv") out("v.path <> 'argv' AND ");
     out("v.path = ");
     param(path);
   }

@@ -72,6 +72,10 @@ class Postgres:
                         "cairn", "bench"], check=True, capture_output=True)
         return f"postgresql://cairn@127.0.0.1:{self.port}/bench"
 
+    def pid(self):
+        """The postmaster's pid (its children are the backends, WAL writer, checkpointer...)."""
+        return int((self.dir / "data" / "postmaster.pid").read_text().split()[0])
+
     def stop(self):
         subprocess.run([*self.prefix, str(PG_BIN / "pg_ctl"), "-D", str(self.dir / "data"), "-m", "immediate",
                         "-w", "stop"], capture_output=True)
@@ -135,7 +139,8 @@ def main():
     venv = Path(args.mlflow_venv or Path.home() / ".cache" / "cairn" / f"tools-mlflow-{pins['MLFLOW_VERSION']}")
     work = Path(args.workdir or tempfile.mkdtemp(prefix="cairn-catbench-"))
     work.mkdir(parents=True, exist_ok=True)
-    results = {"records": args.records, "batch": args.batch, "date": datetime.now(timezone.utc).isoformat()}
+    results = {"records": args.records, "batch": args.batch, "date": datetime.now(timezone.utc).isoformat(),
+               "load_average": os.getloadavg()}
 
     for backend in [b for b in args.backends.split(",") if b]:
         if backend == "sqlite":
@@ -147,7 +152,9 @@ def main():
         elif backend == "postgres":
             pg = Postgres(work)
             try:
-                results["postgres"] = run_driver(args.bench_bin, pg.start(), args.records, args.batch, args.reps)
+                url = pg.start()
+                results["postgres"] = run_driver(args.bench_bin, url, args.records, args.batch, args.reps,
+                                                 ["--server-pid", str(pg.pid())])
             finally:
                 pg.stop()
         else:
@@ -175,14 +182,20 @@ def main():
             print(f"WARNING: match counts differ: cairn {cairn_small['filter']['matches']}, "
                   f"mlflow {ml['filter']['matches']}", file=sys.stderr)
 
-    print(f"catalog benchmark: {args.records} records, batches of {args.batch} (work dir {work})")
+    results["load_average_after"] = os.getloadavg()
+    print(f"catalog benchmark: {args.records} records, batches of {args.batch} (work dir {work}); load average "
+          f"{results['load_average'][0]:.1f} before, {results['load_average_after'][0]:.1f} after")
     row = "{:<34} {:>14} {:>14} {:>14}"
     for name in ("sqlite", "sqlite_bulk", "postgres"):
         if name not in results:
             continue
         r = results[name]
-        print(f"\n[{name}] ingest {r['ingest']['records_per_s']:,.0f} records/s wall "
-              f"({r['ingest']['records_per_cpu_s']:,.0f} per CPU-second of the client)")
+        ing = r["ingest"]
+        server = (f", {ing['records_per_server_cpu_s']:,.0f} per CPU-second of the server, "
+                  f"{ing['records_per_total_cpu_s']:,.0f} per CPU-second of both"
+                  if "records_per_server_cpu_s" in ing else "")
+        print(f"\n[{name}] ingest {ing['records_per_s']:,.0f} records/s wall "
+              f"({ing['records_per_cpu_s']:,.0f} per CPU-second of the client{server})")
         print(row.format("query", "p50 ms", "p95 ms", "matches"))
         for q in ("indexed_query", "label_filter_ticket", "label_filter_infos", "label_filter_infos_range",
                   "lineage_depth8"):

@@ -71,8 +71,8 @@ Expected<std::vector<ArtifactRecord>> PostgresCatalog::put(std::vector<ArtifactR
   return records;
 }
 
-// Bulk loads outrun autovacuum's ANALYZE, and a planner without statistics picks bad plans:
-// ANALYZE the tables whenever artifacts has at least doubled since the last one.
+// Bulk loads outrun autovacuum, and a planner without statistics picks bad plans: VACUUM
+// ANALYZE the tables whenever artifacts has at least doubled since the last time.
 Status PostgresCatalog::refresh_statistics() {
   ASSIGN_OR_RETURN(auto count, m_conn->exec("SELECT coalesce(max(seq), 0) FROM artifacts"));
   std::int64_t rows = count.integer(0, 0);
@@ -82,7 +82,11 @@ Status PostgresCatalog::refresh_statistics() {
     m_analyzed_rows = stat.rows() ? stat.integer(0, 0) : 0;
   }
   if (rows < 2 * m_analyzed_rows) return ok();
-  TRY_STATUS(m_conn->run("ANALYZE artifacts; ANALYZE artifact_values; ANALYZE artifact_records"));
+  // VACUUM too: it marks the loaded pages all-visible (index-only scans need that, and the
+  // first reads need not set hint bits); on insert-only tables it reads only the new pages.
+  // (One statement per call: VACUUM refuses to run inside a multi-statement string.)
+  TRY_STATUS(m_conn->run("VACUUM (ANALYZE) artifacts, artifact_values"));
+  TRY_STATUS(m_conn->run("VACUUM artifact_records"));
   m_analyzed_rows = rows;
   return ok();
 }
@@ -212,20 +216,28 @@ Expected<ArtifactRecord> PostgresCatalog::get(std::string_view artifact_id) {
   return record_from_json_text(r.text(0, 0));
 }
 
-// One statement: the count and the page are planned separately (a count scans every match;
-// the page can stop after `limit` in creation-time order), and only the returned records are
-// read. Without matches the page is empty and the one row carries the count 0.
+// One statement for the count and the page; only the returned records are read. Without
+// matches the page is empty and the one row carries the count 0. A clause on columns only is
+// planned twice (the count scans every match, often in an index alone; the page can stop
+// after `limit` rows in creation-time order). A clause on artifact_values costs an artifacts
+// lookup per match, so its matches are computed once (a materialized CTE) for both.
 Expected<FindResult> PostgresCatalog::find(const Query& query, FindOptions options) {
   SqlWhere where = compile_where(query, SqlDialect::postgres, 1);
   std::vector<Param> params;
   for (const auto& s : where.params) params.push_back(scalar_param(s));
   params.push_back(options.limit > 0 ? Param(std::to_string(options.limit)) : Param());
+  const std::string limit = "$" + std::to_string(params.size()) + "::bigint";
+  const std::string matches = "SELECT a.seq, a.creation_time FROM artifacts a WHERE " + where.sql;
+  const std::string page_of = " ORDER BY creation_time DESC, seq DESC LIMIT " + limit;
+  const std::string tail = ") t JOIN artifact_records r ON r.seq = t.seq) p ON true "
+                           "ORDER BY p.creation_time DESC, p.seq DESC";
   const std::string sql =
-      "SELECT c.total, p.record FROM (SELECT count(*) AS total FROM artifacts a WHERE " + where.sql +
-      ") c LEFT JOIN (SELECT t.seq, t.creation_time, r.record FROM (SELECT a.seq, a.creation_time FROM artifacts a "
-      "WHERE " + where.sql + " ORDER BY a.creation_time DESC, a.seq DESC LIMIT $" + std::to_string(params.size()) +
-      "::bigint) t JOIN artifact_records r ON r.seq = t.seq) p ON true "
-      "ORDER BY p.creation_time DESC, p.seq DESC";
+      where.uses_values
+          ? "WITH m AS MATERIALIZED (" + matches + ") SELECT c.total, p.record FROM (SELECT count(*) AS total FROM m) c "
+            "LEFT JOIN (SELECT t.seq, t.creation_time, r.record FROM (SELECT seq, creation_time FROM m" + page_of + tail
+          : "SELECT c.total, p.record FROM (SELECT count(*) AS total FROM artifacts a WHERE " + where.sql + ") c "
+            "LEFT JOIN (SELECT t.seq, t.creation_time, r.record FROM (SELECT seq, creation_time FROM (" + matches +
+            ") a" + page_of + tail;
   ASSIGN_OR_RETURN(auto rows, m_conn->exec(sql, params));
   FindResult result;
   for (int i = 0; i < rows.rows(); ++i) {

@@ -10,7 +10,7 @@ class Compiler {
  public:
   Compiler(SqlDialect d, int first) : m_dialect(d), m_next(first) {}
 
-  SqlWhere take() { return {std::move(m_sql), std::move(m_params)}; }
+  SqlWhere take() { return {std::move(m_sql), std::move(m_params), m_uses_values}; }
 
   void node(const QueryNode& n) {
     switch (n.kind) {
@@ -129,6 +129,7 @@ class Compiler {
 
   // ---- multi-valued fields in artifact_values (any element matches)
   void subquery_open(const std::string& path) {
+    m_uses_values = true;
     out("a.seq IN (SELECT v.seq FROM artifact_values v WHERE ");
     // Both backends index every path but argv (a partial index); this constant term is what
     // lets the planner prove a bound path is covered by it (also in a generic plan).
@@ -228,6 +229,7 @@ class Compiler {
   int m_next;
   std::string m_sql;
   std::vector<Scalar> m_params;
+  bool m_uses_values = false;
 };
 
 }  // namespace

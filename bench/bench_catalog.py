@@ -68,9 +68,12 @@ class Postgres:
                         "-c synchronous_commit=off -c max_wal_size=4GB",
                         "-l", str(self.dir / "server.log"), "-w", "-t", "60", "start"], check=True,
                        capture_output=True)
+        return self.createdb("bench")
+
+    def createdb(self, name):
         subprocess.run([*self.prefix, str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U",
-                        "cairn", "bench"], check=True, capture_output=True)
-        return f"postgresql://cairn@127.0.0.1:{self.port}/bench"
+                        "cairn", name], check=True, capture_output=True)
+        return f"postgresql://cairn@127.0.0.1:{self.port}/{name}"
 
     def pid(self):
         """The postmaster's pid (its children are the backends, WAL writer, checkpointer...)."""
@@ -122,7 +125,7 @@ def main():
     ap.add_argument("--records", type=int, default=1_000_000, help="records for the scale runs (default 1M)")
     ap.add_argument("--batch", type=int, default=10_000, help="records per put (default 10,000)")
     ap.add_argument("--bulk", action="store_true",
-                    help="also time one put of all records into an empty SQLite catalog (the bulk-load path)")
+                    help="also time one put of all records into an empty catalog (the bulk-load path)")
     ap.add_argument("--reps", type=int, default=200, help="repetitions per query (p50/p95 over them)")
     ap.add_argument("--backends", default="sqlite,postgres", help="comma-separated: sqlite, postgres")
     ap.add_argument("--mlflow-runs", type=int, default=10_000, help="runs for the MLflow comparison (0: skip)")
@@ -155,6 +158,9 @@ def main():
                 url = pg.start()
                 results["postgres"] = run_driver(args.bench_bin, url, args.records, args.batch, args.reps,
                                                  ["--server-pid", str(pg.pid())])
+                if args.bulk:
+                    results["postgres_bulk"] = run_driver(args.bench_bin, pg.createdb("bench_bulk"), args.records,
+                                                          args.records, args.reps, ["--server-pid", str(pg.pid())])
             finally:
                 pg.stop()
         else:
@@ -186,7 +192,7 @@ def main():
     print(f"catalog benchmark: {args.records} records, batches of {args.batch} (work dir {work}); load average "
           f"{results['load_average'][0]:.1f} before, {results['load_average_after'][0]:.1f} after")
     row = "{:<34} {:>14} {:>14} {:>14}"
-    for name in ("sqlite", "sqlite_bulk", "postgres"):
+    for name in ("sqlite", "sqlite_bulk", "postgres", "postgres_bulk"):
         if name not in results:
             continue
         r = results[name]

@@ -1,14 +1,13 @@
 #include "cairn/catalog/postgres_catalog.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <map>
 #include <set>
 
 #include "cairn/catalog/postgres_connection.h"
+#include "cairn/catalog/postgres_rows.h"
 #include "cairn/catalog/postgres_schema.h"
 #include "cairn/catalog/query_sql.h"
-#include "cairn/catalog/record_index.h"
 #include "cairn/catalog/record_text.h"
 
 namespace cairn::catalog {
@@ -22,13 +21,8 @@ using postgres::kWriterLock;
 // densely linked graph) it walks level by level instead, one statement per level.
 constexpr std::int64_t kSubgraphMaxRows = 100000;
 
-Param non_empty(const std::string& s) { return s.empty() ? Param() : Param(s); }
-
-std::string number_text(double d) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", d);
-  return buf;
-}
+// Records per COPY chunk: the client makes the next chunk while the server loads this one.
+constexpr size_t kCopyChunkRecords = 2000;
 
 // A query parameter as text (libpq text format; bool as 0/1, null as NULL).
 Param scalar_param(const Scalar& s) {
@@ -38,7 +32,7 @@ Param scalar_param(const Scalar& s) {
         if constexpr (std::is_same_v<T, std::monostate>) return std::nullopt;
         else if constexpr (std::is_same_v<T, bool>) return std::string(x ? "1" : "0");
         else if constexpr (std::is_same_v<T, std::int64_t>) return std::to_string(x);
-        else if constexpr (std::is_same_v<T, double>) return number_text(x);
+        else if constexpr (std::is_same_v<T, double>) return postgres::number_text(x);
         else return x;
       },
       s);
@@ -128,78 +122,21 @@ Status PostgresCatalog::insert_batch(std::vector<ArtifactRecord>& records) {
   ASSIGN_OR_RETURN(auto max_seq, m_conn->exec("SELECT coalesce(max(seq), 0) FROM artifacts"));
   const std::int64_t first_seq = max_seq.integer(0, 0) + 1;
   const bool bulk = fresh.size() >= kBulkLoadMin && static_cast<std::int64_t>(fresh.size()) >= first_seq - 1;
-  std::string rows, texts, values, json, array;
-  auto field = [&](std::string& out, const std::optional<std::string>& v) {
-    if (v) postgres::copy_text_field(*v, out);
-    else postgres::copy_null_field(out);
+  // Each table's rows are made chunk by chunk while the server loads the previous chunk.
+  auto stream = [&](const char* copy, auto append) {
+    size_t pos = 0;
+    std::string scratch;
+    return m_conn->copy_in(copy, [&](std::string& chunk) {
+      for (size_t end = std::min(fresh.size(), pos + kCopyChunkRecords); pos < end; ++pos)
+        append(*fresh[pos], first_seq + static_cast<std::int64_t>(pos), chunk, scratch);
+      return pos < fresh.size();
+    });
   };
-  for (size_t i = 0; i < fresh.size(); ++i) {
-    const auto& r = *fresh[i];
-    const std::string seq = std::to_string(first_seq + static_cast<std::int64_t>(i));
-    rows += seq;
-    rows += '\t';
-    field(rows, r.artifact_id);
-    rows += '\t';
-    field(rows, r.name);
-    rows += '\t';
-    rows += std::to_string(r.version);
-    rows += '\t';
-    field(rows, r.username);
-    rows += '\t';
-    field(rows, non_empty(r.hostname));
-    rows += '\t';
-    field(rows, non_empty(r.run_id));
-    rows += '\t';
-    rows += std::to_string(r.creation_time.time_since_epoch().count());
-    rows += '\t';
-    field(rows, r.git ? std::optional<std::string>(r.git->commit) : std::nullopt);
-    rows += '\t';
-    field(rows, r.git ? non_empty(r.git->branch) : std::nullopt);
-    rows += '\t';
-    field(rows, r.git ? std::optional<std::string>(r.git->dirty == GitDirty::dirty ? "1" : "0") : std::nullopt);
-    for (const auto* label : {&r.labels.datatype, &r.labels.ticket, &r.labels.project, &r.labels.dataset,
-                              &r.labels.description}) {
-      rows += '\t';
-      field(rows, *label);
-    }
-    rows += '\t';
-    if (r.based_on.empty()) {
-      postgres::copy_null_field(rows);
-    } else {
-      array.clear();
-      postgres::append_array_literal(r.based_on, array);
-      postgres::copy_text_field(array, rows);
-    }
-    rows += '\n';
-    texts += seq;
-    texts += '\t';
-    json.clear();
-    append_record_json_text(r, json);
-    postgres::copy_text_field(json, texts);
-    texts += '\n';
-    for (const auto& v : index_values(r)) {
-      values += seq;
-      values += '\t';
-      postgres::copy_text_field(v.path, values);
-      values += '\t';
-      if (auto* text = std::get_if<std::string>(&v.value)) {
-        postgres::copy_text_field(*text, values);
-        values += "\t\\N\n";
-      } else {
-        values += "\\N\t";
-        values += *scalar_param(v.value);
-        values += '\n';
-      }
-    }
-  }
   if (bulk) TRY_STATUS(postgres::drop_query_indexes(*m_conn));
-  TRY_STATUS(m_conn->copy_in("COPY artifacts (seq, artifact_id, name, version, username, hostname, run_id, "
-                             "creation_time, git_commit, git_branch, git_dirty, label_datatype, label_ticket, "
-                             "label_project, label_dataset, label_description, based_on) FROM STDIN",
-                             rows));
-  TRY_STATUS(m_conn->copy_in("COPY artifact_records (seq, record) FROM STDIN", texts));
-  if (!values.empty())
-    TRY_STATUS(m_conn->copy_in("COPY artifact_values (seq, path, value, num) FROM STDIN", values));
+  TRY_STATUS(stream(postgres::kCopyArtifacts, postgres::append_artifact_row));
+  TRY_STATUS(stream(postgres::kCopyRecords, postgres::append_record_row));
+  TRY_STATUS(stream(postgres::kCopyValues, [](const ArtifactRecord& r, std::int64_t seq, std::string& out,
+                                              std::string&) { postgres::append_value_rows(r, seq, out); }));
   if (bulk) {
     // Sorted builds, with room to sort in memory (this transaction only).
     TRY_STATUS(m_conn->run("SET LOCAL maintenance_work_mem = '256MB'"));

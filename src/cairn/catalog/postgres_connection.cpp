@@ -73,6 +73,16 @@ Status Connection::run(const char* sql) {
 }
 
 Status Connection::copy_in(const std::string& sql, std::string_view data) {
+  bool sent = false;
+  return copy_in(sql, [&](std::string& chunk) {
+    if (sent) return false;
+    chunk.assign(data);
+    sent = true;
+    return true;
+  });
+}
+
+Status Connection::copy_in(const std::string& sql, const std::function<bool(std::string& chunk)>& next) {
   auto fail = [&](PGresult* r) -> Status {
     std::string msg = r ? PQresultErrorMessage(r) : PQerrorMessage(m_conn);
     if (r) PQclear(r);
@@ -83,11 +93,17 @@ Status Connection::copy_in(const std::string& sql, std::string_view data) {
   PGresult* start = PQexec(m_conn, sql.c_str());
   if (PQresultStatus(start) != PGRES_COPY_IN) return fail(start);
   PQclear(start);
-  constexpr size_t kChunk = 1 << 20;
+  constexpr size_t kPiece = 1 << 20;  // PQputCopyData takes an int length
   const char* error = nullptr;
-  for (size_t off = 0; off < data.size() && !error; off += kChunk) {
-    size_t n = std::min(kChunk, data.size() - off);
-    if (PQputCopyData(m_conn, data.data() + off, static_cast<int>(n)) != 1) error = "sending COPY data failed";
+  std::string chunk;
+  while (!error) {
+    chunk.clear();
+    bool more = next(chunk);
+    for (size_t off = 0; off < chunk.size() && !error; off += kPiece) {
+      size_t n = std::min(kPiece, chunk.size() - off);
+      if (PQputCopyData(m_conn, chunk.data() + off, static_cast<int>(n)) != 1) error = "sending COPY data failed";
+    }
+    if (!more) break;
   }
   if (PQputCopyEnd(m_conn, error) != 1) return fail(nullptr);
   Status result = ok();

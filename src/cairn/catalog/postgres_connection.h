@@ -10,6 +10,7 @@
 #include <libpq-fe.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -57,6 +58,9 @@ class Connection {
   // Runs "COPY ... FROM STDIN" (text format) and streams data (rows already escaped, see
   // copy_text_field) to the server; all rows or none, with the surrounding transaction.
   Status copy_in(const std::string& sql, std::string_view data);
+  // The same, with the rows made chunk by chunk while the server loads the previous ones:
+  // next(chunk) appends the next rows to the (empty) chunk and returns false after the last.
+  Status copy_in(const std::string& sql, const std::function<bool(std::string& chunk)>& next);
 
  private:
   explicit Connection(PGconn* c) : m_conn(c) {}

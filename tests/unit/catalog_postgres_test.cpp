@@ -195,5 +195,35 @@ TEST_F(CatalogPostgres, BulkPutRebuildsTheQueryIndexes) {
   EXPECT_EQ(found->records.size(), 3u);
 }
 
+// A bulk put into a smaller, non-empty table keeps what is stored and the keys it enforces.
+TEST_F(CatalogPostgres, BulkPutIntoASmallerTableKeepsRowsAndVersions) {
+  auto cat = PostgresCatalog::open(m_server.url("cat"));
+  ASSERT_TRUE(cat) << cat.error().message();
+  auto first = record("user-a", "2024-05-01T10:00:00Z");
+  first.name = "model";
+  auto put_first = (*cat)->put({first});
+  ASSERT_TRUE(put_first) << put_first.error().message();
+  first = (*put_first)[0];  // version 1
+  std::vector<ArtifactRecord> batch{first};  // stored already: skipped
+  for (size_t i = 0; i < PostgresCatalog::kBulkLoadMin; ++i) {
+    auto r = record("user-b", "2024-05-02T10:00:00Z");
+    if (i % 1000 == 0) r.name = "model";
+    batch.push_back(std::move(r));
+  }
+  auto stored = (*cat)->put(batch);
+  ASSERT_TRUE(stored) << stored.error().message();
+  EXPECT_EQ((*stored)[1].version, 2);
+  EXPECT_EQ(*(*cat)->latest_version("model"), 21);
+  auto all = (*cat)->find(*parse_query_text("{}"), FindOptions{1});
+  ASSERT_TRUE(all) << all.error().message();
+  EXPECT_EQ(all->total, static_cast<std::int64_t>(PostgresCatalog::kBulkLoadMin) + 1);
+  EXPECT_EQ(*(*cat)->get(first.artifact_id), first);
+  // the unique (name, version) index is still there
+  auto dup = m_db->exec("INSERT INTO artifacts (seq, artifact_id, name, version, username, creation_time) "
+                        "VALUES (999999, 'artifact_x', 'model', 2, 'u', 0)");
+  ASSERT_FALSE(dup);
+  EXPECT_EQ(dup.error().code(), ErrorCode::conflict);
+}
+
 }  // namespace
 }  // namespace cairn::catalog

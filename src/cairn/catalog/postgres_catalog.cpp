@@ -55,13 +55,14 @@ Expected<std::vector<ArtifactRecord>> PostgresCatalog::put(std::vector<ArtifactR
     if (!is_valid_artifact_id(r.artifact_id))
       return make_error(ErrorCode::invalid_input, "catalog: bad artifact id '" + r.artifact_id + "'");
   TRY_STATUS(m_conn->run("BEGIN"));
+  m_bulk_loaded = false;
   auto st = insert_batch(records);
   if (!st) {
     (void)m_conn->run("ROLLBACK");
     return std::unexpected(st.error().with_context("catalog: storing " + std::to_string(records.size()) + " records"));
   }
   TRY_STATUS(m_conn->run("COMMIT"));
-  if (records.size() >= 1000) TRY_STATUS(refresh_statistics());
+  if (m_bulk_loaded || records.size() >= 1000) TRY_STATUS(refresh_statistics());
   return records;
 }
 
@@ -75,13 +76,15 @@ Status PostgresCatalog::refresh_statistics() {
                                              "WHERE oid = 'artifacts'::regclass"));
     m_analyzed_rows = stat.rows() ? stat.integer(0, 0) : 0;
   }
-  if (rows < 2 * m_analyzed_rows) return ok();
+  // A bulk load rebuilt the indexes, which set pg_class.reltuples but no statistics.
+  if (rows < 2 * m_analyzed_rows && !m_bulk_loaded) return ok();
   // VACUUM too: it marks the loaded pages all-visible (index-only scans need that, and the
   // first reads need not set hint bits); on insert-only tables it reads only the new pages.
   // (One statement per call: VACUUM refuses to run inside a multi-statement string.)
   TRY_STATUS(m_conn->run("VACUUM (ANALYZE) artifacts, artifact_values"));
   TRY_STATUS(m_conn->run("VACUUM artifact_records"));
   m_analyzed_rows = rows;
+  m_bulk_loaded = false;
   return ok();
 }
 
@@ -121,25 +124,39 @@ Status PostgresCatalog::insert_batch(std::vector<ArtifactRecord>& records) {
   // seq numbers: max + 1.. (writers hold the lock, so no one else hands them out meanwhile).
   ASSIGN_OR_RETURN(auto max_seq, m_conn->exec("SELECT coalesce(max(seq), 0) FROM artifacts"));
   const std::int64_t first_seq = max_seq.integer(0, 0) + 1;
-  const bool bulk = fresh.size() >= kBulkLoadMin && static_cast<std::int64_t>(fresh.size()) >= first_seq - 1;
+  // How this load treats the indexes: kept (incremental), query indexes rebuilt (bulk), or
+  // into empty tables: every index rebuilt, including the keys (ids are unique within the
+  // batch and nothing is stored), and the rows written frozen (COPY FREEZE needs the tables
+  // truncated in this transaction; they are empty), so no later VACUUM rewrites them.
+  enum class Load { incremental, bulk, into_empty };
+  Load load = Load::incremental;
+  if (fresh.size() >= kBulkLoadMin && static_cast<std::int64_t>(fresh.size()) >= first_seq - 1)
+    load = first_seq == 1 ? Load::into_empty : Load::bulk;
+  m_bulk_loaded = load != Load::incremental;
+  const std::string with = load == Load::into_empty ? " WITH (FREEZE)" : "";
   // Each table's rows are made chunk by chunk while the server loads the previous chunk.
   auto stream = [&](const char* copy, auto append) {
     size_t pos = 0;
     std::string scratch;
-    return m_conn->copy_in(copy, [&](std::string& chunk) {
+    return m_conn->copy_in(copy + with, [&](std::string& chunk) {
       for (size_t end = std::min(fresh.size(), pos + kCopyChunkRecords); pos < end; ++pos)
         append(*fresh[pos], first_seq + static_cast<std::int64_t>(pos), chunk, scratch);
       return pos < fresh.size();
     });
   };
-  if (bulk) TRY_STATUS(postgres::drop_query_indexes(*m_conn));
+  if (load == Load::into_empty) {
+    TRY_STATUS(m_conn->run("TRUNCATE artifacts, artifact_records, artifact_values"));
+    TRY_STATUS(postgres::drop_key_indexes(*m_conn));
+  }
+  if (load != Load::incremental) TRY_STATUS(postgres::drop_query_indexes(*m_conn));
   TRY_STATUS(stream(postgres::kCopyArtifacts, postgres::append_artifact_row));
   TRY_STATUS(stream(postgres::kCopyRecords, postgres::append_record_row));
   TRY_STATUS(stream(postgres::kCopyValues, [](const ArtifactRecord& r, std::int64_t seq, std::string& out,
                                               std::string&) { postgres::append_value_rows(r, seq, out); }));
-  if (bulk) {
+  if (load != Load::incremental) {
     // Sorted builds, with room to sort in memory (this transaction only).
     TRY_STATUS(m_conn->run("SET LOCAL maintenance_work_mem = '256MB'"));
+    if (load == Load::into_empty) TRY_STATUS(postgres::create_key_indexes(*m_conn));
     TRY_STATUS(postgres::create_query_indexes(*m_conn));
   }
   return ok();

@@ -10,11 +10,11 @@
 // trips whatever its size (present ids, name versions, the current max seq, then COPY into
 // the three tables); a put of at least kBulkLoadMin records that is at least as large as the
 // table drops the query-only indexes and rebuilds them after the load (same transaction;
-// readers wait for it). After puts of >= 1000 records the tables are ANALYZEd whenever
-// artifacts has doubled since the last time. find is one statement (count and page), lineage
-// one recursive statement; statements are prepared once per connection. connection is a
-// libpq conninfo string or a postgresql:// URL; credentials in it never appear in error
-// messages.
+// readers wait for it). After a bulk load, and after puts of >= 1000 records whenever
+// artifacts has doubled since the last time, the tables are VACUUMed and ANALYZEd. find is
+// one statement (count and page), lineage one recursive statement; statements are prepared
+// once per connection. connection is a libpq conninfo string or a postgresql:// URL;
+// credentials in it never appear in error messages.
 #pragma once
 
 #include <memory>
@@ -54,6 +54,7 @@ class PostgresCatalog final : public Catalog {
 
   std::unique_ptr<postgres::Connection> m_conn;
   std::int64_t m_analyzed_rows = -1;  // table size at the last ANALYZE (-1: not read yet)
+  bool m_bulk_loaded = false;         // the last put rebuilt the query indexes
 };
 
 }  // namespace cairn::catalog

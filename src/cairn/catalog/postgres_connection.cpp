@@ -60,16 +60,9 @@ Expected<Result> Connection::exec(const std::string& sql, const std::vector<Para
 }
 
 Status Connection::run(const char* sql) {
-  PGresult* r = PQexec(m_conn, sql);
-  auto status = PQresultStatus(r);
-  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
-    PQclear(r);
-    return ok();
-  }
-  std::string msg = PQresultErrorMessage(r);
-  PQclear(r);
-  while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
-  return make_error(ErrorCode::io, "catalog (postgresql): " + msg);
+  auto r = checked(PQexec(m_conn, sql));
+  if (!r) return std::unexpected(r.error());
+  return ok();
 }
 
 Status Connection::copy_in(const std::string& sql, std::string_view data) {

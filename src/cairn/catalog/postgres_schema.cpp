@@ -19,8 +19,8 @@ namespace {
 constexpr const char* kTables = R"sql(
 CREATE TABLE cairn_schema (version INTEGER NOT NULL);
 CREATE TABLE artifacts (
-  seq BIGINT PRIMARY KEY,
-  artifact_id TEXT COLLATE "C" NOT NULL UNIQUE,
+  seq BIGINT NOT NULL,
+  artifact_id TEXT COLLATE "C" NOT NULL,
   name TEXT COLLATE "C",
   version BIGINT NOT NULL DEFAULT 0,
   username TEXT COLLATE "C" NOT NULL,
@@ -37,9 +37,8 @@ CREATE TABLE artifacts (
   label_description TEXT COLLATE "C",
   based_on TEXT[] COLLATE "C"
 );
-CREATE UNIQUE INDEX artifacts_name_version ON artifacts (name, version) WHERE name IS NOT NULL;
 CREATE TABLE artifact_records (
-  seq BIGINT PRIMARY KEY,
+  seq BIGINT NOT NULL,
   record TEXT NOT NULL
 );
 CREATE TABLE artifact_values (
@@ -48,6 +47,14 @@ CREATE TABLE artifact_values (
   value TEXT COLLATE "C",
   num DOUBLE PRECISION
 );
+)sql";
+
+// The keys, created after the tables (and recreated after a load into empty tables).
+constexpr const char* kKeyIndexes = R"sql(
+ALTER TABLE artifacts ADD CONSTRAINT artifacts_pkey PRIMARY KEY (seq),
+                      ADD CONSTRAINT artifacts_artifact_id_key UNIQUE (artifact_id);
+CREATE UNIQUE INDEX artifacts_name_version ON artifacts (name, version) WHERE name IS NOT NULL;
+ALTER TABLE artifact_records ADD CONSTRAINT artifact_records_pkey PRIMARY KEY (seq);
 )sql";
 
 struct QueryIndex {
@@ -124,6 +131,7 @@ Status upgrade(Connection& conn) {
   if (version == 1) TRY_STATUS(conn.run(kMigrate1To2Before));
   TRY_STATUS(conn.run(kTables));
   if (version == 1) TRY_STATUS(conn.run(kMigrate1To2After));
+  TRY_STATUS(create_key_indexes(conn));
   TRY_STATUS(create_query_indexes(conn));
   TRY_STATUS(conn.run("INSERT INTO cairn_schema (version) VALUES (" + std::to_string(kSchemaVersion) + ")"));
   if (version == 1) TRY_STATUS(conn.run("ANALYZE artifacts; ANALYZE artifact_records; ANALYZE artifact_values"));
@@ -159,6 +167,17 @@ Status drop_query_indexes(Connection& conn) {
 Status create_query_indexes(Connection& conn) {
   for (const auto& ix : kQueryIndexes) TRY_STATUS(conn.run(ix.create));
   return ok();
+}
+
+Status drop_key_indexes(Connection& conn) {
+  return conn.run(
+      "ALTER TABLE artifacts DROP CONSTRAINT artifacts_pkey, DROP CONSTRAINT artifacts_artifact_id_key; "
+      "DROP INDEX artifacts_name_version; "
+      "ALTER TABLE artifact_records DROP CONSTRAINT artifact_records_pkey");
+}
+
+Status create_key_indexes(Connection& conn) {
+  return conn.run(kKeyIndexes);
 }
 
 }  // namespace cairn::catalog::postgres

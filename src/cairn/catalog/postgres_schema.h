@@ -26,5 +26,9 @@ inline constexpr const char* kWriterLock = "SELECT pg_advisory_xact_lock(4356101
 Status ensure_schema(Connection& conn);
 Status drop_query_indexes(Connection& conn);
 Status create_query_indexes(Connection& conn);
+// The unique indexes (primary keys, artifact_id, (name, version)): only for a load into empty
+// tables, inside its transaction; create_key_indexes fails (ErrorCode::conflict) on duplicates.
+Status drop_key_indexes(Connection& conn);
+Status create_key_indexes(Connection& conn);
 
 }  // namespace cairn::catalog::postgres

@@ -1,7 +1,11 @@
 // PostgreSQL-specific catalog behaviour, against a real throwaway server: a version 1 database
 // (the schema before the query rework, no cairn_schema table) is migrated in place on open,
 // keeping every record, version counter, value and lineage link; a newer schema is refused;
-// a bulk put into an empty catalog rebuilds every query index it dropped.
+// a bulk put into an empty catalog rebuilds every query index it dropped; processes opening a
+// fresh database at the same time all succeed (one creates the schema, the others wait).
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include "catalog_postgres_server.h"
@@ -152,6 +156,31 @@ TEST_F(CatalogPostgres, MigratesVersion1DatabasesInPlace) {
   ASSERT_TRUE(again) << again.error().message();
   EXPECT_EQ(*(*again)->latest_version("model"), 3);
   EXPECT_EQ(scalar("SELECT count(*) FROM cairn_schema"), 1);
+}
+
+TEST_F(CatalogPostgres, ConcurrentFirstOpensAllSucceed) {
+  auto admin = Connection::open(m_server.conninfo("postgres"));
+  ASSERT_TRUE(admin) << admin.error().message();
+  for (int round = 0; round < 3; ++round) {
+    const std::string db = "fresh" + std::to_string(round);
+    ASSERT_TRUE((*admin)->run("CREATE DATABASE " + db));
+    std::vector<pid_t> children;
+    for (int p = 0; p < 4; ++p) {
+      pid_t pid = ::fork();
+      ASSERT_GE(pid, 0);
+      if (pid == 0) {
+        auto cat = PostgresCatalog::open(m_server.url(db));
+        if (!cat) std::fprintf(stderr, "open: %s\n", cat.error().message().c_str());
+        ::_exit(cat ? 0 : 1);
+      }
+      children.push_back(pid);
+    }
+    for (pid_t pid : children) {
+      int status = 0;
+      ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+      EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "round " << round;
+    }
+  }
 }
 
 TEST_F(CatalogPostgres, RefusesANewerSchema) {

@@ -108,8 +108,13 @@ DROP TABLE artifact_values_v1;
 )sql";
 
 Expected<int> stored_version(Connection& conn) {
-  ASSIGN_OR_RETURN(auto r, conn.exec("SELECT to_regclass('cairn_schema') IS NOT NULL, "
-                                     "to_regclass('artifacts') IS NOT NULL"));
+  // pg_class read with this statement's snapshot, not to_regclass: a name lookup may answer
+  // from the session's cache ("no such table") even after the writer that created the table
+  // committed while this session waited for the lock.
+  ASSIGN_OR_RETURN(auto r, conn.exec("SELECT bool_or(c.relname = 'cairn_schema'), bool_or(c.relname = 'artifacts') "
+                                     "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
+                                     "ON n.oid = c.relnamespace WHERE n.nspname = current_schema() "
+                                     "AND c.relname IN ('cairn_schema', 'artifacts') AND c.relkind IN ('r', 'p')"));
   if (r.text(0, 0) != "t") return r.text(0, 1) == "t" ? 1 : 0;
   ASSIGN_OR_RETURN(auto v, conn.exec("SELECT coalesce(max(version), 0) FROM cairn_schema"));
   return static_cast<int>(v.integer(0, 0));

@@ -133,15 +133,18 @@ Status PostgresCatalog::insert_batch(std::vector<ArtifactRecord>& records) {
   if (fresh.size() >= kBulkLoadMin && static_cast<std::int64_t>(fresh.size()) >= first_seq - 1)
     load = first_seq == 1 ? Load::into_empty : Load::bulk;
   m_bulk_loaded = load != Load::incremental;
-  const std::string with = load == Load::into_empty ? " WITH (FREEZE)" : "";
+  const std::string options_end = load == Load::into_empty ? ", FREEZE)" : ")";
   // Each table's rows are made chunk by chunk while the server loads the previous chunk.
   auto stream = [&](const char* copy, auto append) {
     size_t pos = 0;
     std::string scratch;
-    return m_conn->copy_in(copy + with, [&](std::string& chunk) {
+    return m_conn->copy_in(copy + options_end, [&](std::string& chunk) {
+      if (pos == 0) postgres::append_copy_header(chunk);
       for (size_t end = std::min(fresh.size(), pos + kCopyChunkRecords); pos < end; ++pos)
         append(*fresh[pos], first_seq + static_cast<std::int64_t>(pos), chunk, scratch);
-      return pos < fresh.size();
+      if (pos < fresh.size()) return true;
+      postgres::append_copy_trailer(chunk);
+      return false;
     });
   };
   if (load == Load::into_empty) {

@@ -65,16 +65,6 @@ Status Connection::run(const char* sql) {
   return ok();
 }
 
-Status Connection::copy_in(const std::string& sql, std::string_view data) {
-  bool sent = false;
-  return copy_in(sql, [&](std::string& chunk) {
-    if (sent) return false;
-    chunk.assign(data);
-    sent = true;
-    return true;
-  });
-}
-
 Status Connection::copy_in(const std::string& sql, const std::function<bool(std::string& chunk)>& next) {
   auto fail = [&](PGresult* r) -> Status {
     std::string msg = r ? PQresultErrorMessage(r) : PQerrorMessage(m_conn);
@@ -109,19 +99,6 @@ Status Connection::copy_in(const std::string& sql, const std::function<bool(std:
     }
   }
   return result;
-}
-
-void copy_text_field(std::string_view s, std::string& out) {
-  size_t run = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    const char* esc = c == '\\' ? "\\\\" : c == '\t' ? "\\t" : c == '\n' ? "\\n" : c == '\r' ? "\\r" : nullptr;
-    if (!esc) continue;
-    out.append(s.data() + run, i - run);
-    out += esc;
-    run = i + 1;
-  }
-  out.append(s.data() + run, s.size() - run);
 }
 
 }  // namespace cairn::catalog::postgres

@@ -55,11 +55,10 @@ class Connection {
   // Runs sql without parameters and without preparing it (may hold several statements).
   Status run(const char* sql);
   Status run(const std::string& sql) { return run(sql.c_str()); }
-  // Runs "COPY ... FROM STDIN" (text format) and streams data (rows already escaped, see
-  // copy_text_field) to the server; all rows or none, with the surrounding transaction.
-  Status copy_in(const std::string& sql, std::string_view data);
-  // The same, with the rows made chunk by chunk while the server loads the previous ones:
-  // next(chunk) appends the next rows to the (empty) chunk and returns false after the last.
+  // Runs "COPY ... FROM STDIN" and streams the data (in the format the statement names) to
+  // the server, made chunk by chunk while the server loads the previous ones: next(chunk)
+  // appends the next bytes to the (empty) chunk and returns false after the last. All rows or
+  // none, with the surrounding transaction.
   Status copy_in(const std::string& sql, const std::function<bool(std::string& chunk)>& next);
 
  private:
@@ -72,11 +71,6 @@ class Connection {
   std::unordered_map<std::string, std::string> m_prepared;  // sql -> statement name
   std::uint64_t m_next_name = 0;
 };
-
-// Appends s to out as one field of COPY's text format (backslash, tab, newline and carriage
-// return escaped); copy_null_field appends the NULL marker.
-void copy_text_field(std::string_view s, std::string& out);
-inline void copy_null_field(std::string& out) { out += "\\N"; }
 
 // Appends items (strings) as a text[] literal: {"a","b"}, every element quoted, '"' and '\\'
 // escaped.

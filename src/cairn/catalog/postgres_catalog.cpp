@@ -80,9 +80,8 @@ Status PostgresCatalog::refresh_statistics() {
   if (rows < 2 * m_analyzed_rows && !m_bulk_loaded) return ok();
   // VACUUM too: it marks the loaded pages all-visible (index-only scans need that, and the
   // first reads need not set hint bits); on insert-only tables it reads only the new pages.
-  // (One statement per call: VACUUM refuses to run inside a multi-statement string.)
+  // artifact_records is only ever read by key, a few rows per query: autovacuum's business.
   TRY_STATUS(m_conn->run("VACUUM (ANALYZE) artifacts, artifact_values"));
-  TRY_STATUS(m_conn->run("VACUUM artifact_records"));
   m_analyzed_rows = rows;
   m_bulk_loaded = false;
   return ok();

@@ -229,30 +229,35 @@ Expected<std::vector<LineageEdge>> PostgresCatalog::direct_links(const std::vect
   return edges;
 }
 
-// The whole reachable subgraph (every edge within depth levels of the start, with its order
-// key: the parent's position in based_on going up, the child's seq going down) in one
-// recursive statement, then the shared breadth-first walk over it in memory, so the edges
-// and their order are exactly Catalog::lineage's.
+// The whole reachable subgraph (the direct edges of every artifact within depth - 1 levels of
+// the start, with their order key: the parent's position in based_on going up, the child's
+// seq going down) in one recursive statement, then the shared breadth-first walk over it in
+// memory, so the edges and their order are exactly Catalog::lineage's.
 Expected<std::vector<LineageEdge>> PostgresCatalog::lineage(std::string_view artifact_id,
                                                             LineageDirection direction, int depth) {
   if (depth <= 0) return std::vector<LineageEdge>{};
   const bool up = direction == LineageDirection::up;
+  // The walk visits artifacts (each once per depth it is reached at), not edges: in a densely
+  // linked graph many edges lead to one artifact. Then each visited artifact above the last
+  // level contributes its direct edges once.
   const char* sql =
-      up ? "WITH RECURSIVE walk(child, parent, ord, depth) AS ("
-           " SELECT a.artifact_id, p.parent, p.ord, 1 FROM artifacts a"
-           "  CROSS JOIN LATERAL unnest(a.based_on) WITH ORDINALITY p(parent, ord) WHERE a.artifact_id = $1"
+      up ? "WITH RECURSIVE walk(id, depth) AS ("
+           " SELECT $1::text COLLATE \"C\", 0"
            " UNION"
-           " SELECT a.artifact_id, p.parent, p.ord, w.depth + 1 FROM walk w JOIN artifacts a ON a.artifact_id = w.parent"
-           "  CROSS JOIN LATERAL unnest(a.based_on) WITH ORDINALITY p(parent, ord) WHERE w.depth < $2::int)"
-           " SELECT child, parent, ord FROM walk LIMIT $3::bigint"
-         : "WITH RECURSIVE walk(child, parent, ord, depth) AS ("
-           " SELECT a.artifact_id, v.value, a.seq, 1 FROM artifact_values v JOIN artifacts a ON a.seq = v.seq"
-           "  WHERE v.path <> 'argv' AND v.path = 'based_on' AND v.value = $1"
+           " SELECT p.parent, w.depth + 1 FROM walk w JOIN artifacts a ON a.artifact_id = w.id"
+           "  CROSS JOIN LATERAL unnest(a.based_on) p(parent) WHERE w.depth < $2::int - 1)"
+           " SELECT a.artifact_id, p.parent, p.ord FROM (SELECT DISTINCT id FROM walk) n"
+           "  JOIN artifacts a ON a.artifact_id = n.id"
+           "  CROSS JOIN LATERAL unnest(a.based_on) WITH ORDINALITY p(parent, ord) LIMIT $3::bigint"
+         : "WITH RECURSIVE walk(id, depth) AS ("
+           " SELECT $1::text COLLATE \"C\", 0"
            " UNION"
-           " SELECT a.artifact_id, v.value, a.seq, w.depth + 1 FROM walk w JOIN artifact_values v"
-           "  ON v.path <> 'argv' AND v.path = 'based_on' AND v.value = w.child JOIN artifacts a ON a.seq = v.seq"
-           "  WHERE w.depth < $2::int)"
-           " SELECT child, parent, ord FROM walk LIMIT $3::bigint";
+           " SELECT a.artifact_id, w.depth + 1 FROM walk w JOIN artifact_values v"
+           "  ON v.path <> 'argv' AND v.path = 'based_on' AND v.value = w.id JOIN artifacts a ON a.seq = v.seq"
+           "  WHERE w.depth < $2::int - 1)"
+           " SELECT a.artifact_id, v.value, a.seq FROM (SELECT DISTINCT id FROM walk) n"
+           "  JOIN artifact_values v ON v.path <> 'argv' AND v.path = 'based_on' AND v.value = n.id"
+           "  JOIN artifacts a ON a.seq = v.seq LIMIT $3::bigint";
   ASSIGN_OR_RETURN(auto r, m_conn->exec(sql, {std::string(artifact_id), std::to_string(depth),
                                               std::to_string(kSubgraphMaxRows + 1)}));
   if (r.rows() > kSubgraphMaxRows) return Catalog::lineage(artifact_id, direction, depth);

@@ -239,25 +239,29 @@ Expected<std::vector<LineageEdge>> PostgresCatalog::lineage(std::string_view art
   const bool up = direction == LineageDirection::up;
   // The walk visits artifacts (each once per depth it is reached at), not edges: in a densely
   // linked graph many edges lead to one artifact. Then each visited artifact above the last
-  // level contributes its direct edges once.
+  // level contributes its direct edges once. Every step is a per-artifact index lookup: the
+  // LATERAL ... OFFSET 0 subqueries keep the planner from hashing a whole table, which it
+  // prefers on small tables for what it takes to be many visited artifacts.
   const char* sql =
       up ? "WITH RECURSIVE walk(id, depth) AS ("
            " SELECT $1::text COLLATE \"C\", 0"
            " UNION"
-           " SELECT p.parent, w.depth + 1 FROM walk w JOIN artifacts a ON a.artifact_id = w.id"
+           " SELECT p.parent, w.depth + 1 FROM walk w"
+           "  CROSS JOIN LATERAL (SELECT a.based_on FROM artifacts a WHERE a.artifact_id = w.id OFFSET 0) a"
            "  CROSS JOIN LATERAL unnest(a.based_on) p(parent) WHERE w.depth < $2::int - 1)"
-           " SELECT a.artifact_id, p.parent, p.ord FROM (SELECT DISTINCT id FROM walk) n"
-           "  JOIN artifacts a ON a.artifact_id = n.id"
+           " SELECT n.id, p.parent, p.ord FROM (SELECT DISTINCT id FROM walk) n"
+           "  CROSS JOIN LATERAL (SELECT a.based_on FROM artifacts a WHERE a.artifact_id = n.id OFFSET 0) a"
            "  CROSS JOIN LATERAL unnest(a.based_on) WITH ORDINALITY p(parent, ord) LIMIT $3::bigint"
          : "WITH RECURSIVE walk(id, depth) AS ("
            " SELECT $1::text COLLATE \"C\", 0"
            " UNION"
-           " SELECT a.artifact_id, w.depth + 1 FROM walk w JOIN artifact_values v"
-           "  ON v.path <> 'argv' AND v.path = 'based_on' AND v.value = w.id JOIN artifacts a ON a.seq = v.seq"
+           " SELECT c.artifact_id, w.depth + 1 FROM walk w"
+           "  CROSS JOIN LATERAL (SELECT a.artifact_id FROM artifact_values v JOIN artifacts a ON a.seq = v.seq"
+           "   WHERE v.path <> 'argv' AND v.path = 'based_on' AND v.value = w.id OFFSET 0) c"
            "  WHERE w.depth < $2::int - 1)"
-           " SELECT a.artifact_id, v.value, a.seq FROM (SELECT DISTINCT id FROM walk) n"
-           "  JOIN artifact_values v ON v.path <> 'argv' AND v.path = 'based_on' AND v.value = n.id"
-           "  JOIN artifacts a ON a.seq = v.seq LIMIT $3::bigint";
+           " SELECT c.artifact_id, n.id, c.seq FROM (SELECT DISTINCT id FROM walk) n"
+           "  CROSS JOIN LATERAL (SELECT a.artifact_id, a.seq FROM artifact_values v JOIN artifacts a ON a.seq = v.seq"
+           "   WHERE v.path <> 'argv' AND v.path = 'based_on' AND v.value = n.id OFFSET 0) c LIMIT $3::bigint";
   ASSIGN_OR_RETURN(auto r, m_conn->exec(sql, {std::string(artifact_id), std::to_string(depth),
                                               std::to_string(kSubgraphMaxRows + 1)}));
   if (r.rows() > kSubgraphMaxRows) return Catalog::lineage(artifact_id, direction, depth);

@@ -79,9 +79,11 @@ class Postgres:
         """The postmaster's pid (its children are the backends, WAL writer, checkpointer...)."""
         return int((self.dir / "data" / "postmaster.pid").read_text().split()[0])
 
-    def stop(self):
+    def stop(self, keep=False):
         subprocess.run([*self.prefix, str(PG_BIN / "pg_ctl"), "-D", str(self.dir / "data"), "-m", "immediate",
                         "-w", "stop"], capture_output=True)
+        if not keep:  # a 1M-record cluster with its WAL is several GB
+            shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def mlflow_side(venv, workdir, records_file, filter_string, reps):
@@ -134,6 +136,7 @@ def main():
                                                           str(TOP / "build" / "bench" / "cairn_catalog_bench")))
     ap.add_argument("--mlflow-venv", default=None, help="venv with mlflow (default ~/.cache/cairn/tools-mlflow-V)")
     ap.add_argument("--workdir", default=None)
+    ap.add_argument("--keep", action="store_true", help="keep the PostgreSQL cluster (data dir) after the run")
     ap.add_argument("--json", dest="json_out", default=None, help="write all figures here")
     args = ap.parse_args()
     if args.smoke:
@@ -162,7 +165,7 @@ def main():
                     results["postgres_bulk"] = run_driver(args.bench_bin, pg.createdb("bench_bulk"), args.records,
                                                           args.records, args.reps, ["--server-pid", str(pg.pid())])
             finally:
-                pg.stop()
+                pg.stop(keep=args.keep)
         else:
             raise SystemExit(f"unknown backend {backend}")
 

@@ -68,13 +68,22 @@ class Postgres:
                         "-c synchronous_commit=off -c max_wal_size=4GB",
                         "-l", str(self.dir / "server.log"), "-w", "-t", "60", "start"], check=True,
                        capture_output=True)
-        subprocess.run([*self.prefix, str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U",
-                        "cairn", "bench"], check=True, capture_output=True)
-        return f"postgresql://cairn@127.0.0.1:{self.port}/bench"
+        return self.createdb("bench")
 
-    def stop(self):
+    def createdb(self, name):
+        subprocess.run([*self.prefix, str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U",
+                        "cairn", name], check=True, capture_output=True)
+        return f"postgresql://cairn@127.0.0.1:{self.port}/{name}"
+
+    def pid(self):
+        """The postmaster's pid (its children are the backends, WAL writer, checkpointer...)."""
+        return int((self.dir / "data" / "postmaster.pid").read_text().split()[0])
+
+    def stop(self, keep=False):
         subprocess.run([*self.prefix, str(PG_BIN / "pg_ctl"), "-D", str(self.dir / "data"), "-m", "immediate",
                         "-w", "stop"], capture_output=True)
+        if not keep:  # a 1M-record cluster with its WAL is several GB
+            shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def mlflow_side(venv, workdir, records_file, filter_string, reps):
@@ -118,7 +127,7 @@ def main():
     ap.add_argument("--records", type=int, default=1_000_000, help="records for the scale runs (default 1M)")
     ap.add_argument("--batch", type=int, default=10_000, help="records per put (default 10,000)")
     ap.add_argument("--bulk", action="store_true",
-                    help="also time one put of all records into an empty SQLite catalog (the bulk-load path)")
+                    help="also time one put of all records into an empty catalog (the bulk-load path)")
     ap.add_argument("--reps", type=int, default=200, help="repetitions per query (p50/p95 over them)")
     ap.add_argument("--backends", default="sqlite,postgres", help="comma-separated: sqlite, postgres")
     ap.add_argument("--mlflow-runs", type=int, default=10_000, help="runs for the MLflow comparison (0: skip)")
@@ -127,6 +136,7 @@ def main():
                                                           str(TOP / "build" / "bench" / "cairn_catalog_bench")))
     ap.add_argument("--mlflow-venv", default=None, help="venv with mlflow (default ~/.cache/cairn/tools-mlflow-V)")
     ap.add_argument("--workdir", default=None)
+    ap.add_argument("--keep", action="store_true", help="keep the PostgreSQL cluster (data dir) after the run")
     ap.add_argument("--json", dest="json_out", default=None, help="write all figures here")
     args = ap.parse_args()
     if args.smoke:
@@ -135,7 +145,8 @@ def main():
     venv = Path(args.mlflow_venv or Path.home() / ".cache" / "cairn" / f"tools-mlflow-{pins['MLFLOW_VERSION']}")
     work = Path(args.workdir or tempfile.mkdtemp(prefix="cairn-catbench-"))
     work.mkdir(parents=True, exist_ok=True)
-    results = {"records": args.records, "batch": args.batch, "date": datetime.now(timezone.utc).isoformat()}
+    results = {"records": args.records, "batch": args.batch, "date": datetime.now(timezone.utc).isoformat(),
+               "load_average": os.getloadavg()}
 
     for backend in [b for b in args.backends.split(",") if b]:
         if backend == "sqlite":
@@ -147,9 +158,14 @@ def main():
         elif backend == "postgres":
             pg = Postgres(work)
             try:
-                results["postgres"] = run_driver(args.bench_bin, pg.start(), args.records, args.batch, args.reps)
+                url = pg.start()
+                results["postgres"] = run_driver(args.bench_bin, url, args.records, args.batch, args.reps,
+                                                 ["--server-pid", str(pg.pid())])
+                if args.bulk:
+                    results["postgres_bulk"] = run_driver(args.bench_bin, pg.createdb("bench_bulk"), args.records,
+                                                          args.records, args.reps, ["--server-pid", str(pg.pid())])
             finally:
-                pg.stop()
+                pg.stop(keep=args.keep)
         else:
             raise SystemExit(f"unknown backend {backend}")
 
@@ -175,14 +191,20 @@ def main():
             print(f"WARNING: match counts differ: cairn {cairn_small['filter']['matches']}, "
                   f"mlflow {ml['filter']['matches']}", file=sys.stderr)
 
-    print(f"catalog benchmark: {args.records} records, batches of {args.batch} (work dir {work})")
+    results["load_average_after"] = os.getloadavg()
+    print(f"catalog benchmark: {args.records} records, batches of {args.batch} (work dir {work}); load average "
+          f"{results['load_average'][0]:.1f} before, {results['load_average_after'][0]:.1f} after")
     row = "{:<34} {:>14} {:>14} {:>14}"
-    for name in ("sqlite", "sqlite_bulk", "postgres"):
+    for name in ("sqlite", "sqlite_bulk", "postgres", "postgres_bulk"):
         if name not in results:
             continue
         r = results[name]
-        print(f"\n[{name}] ingest {r['ingest']['records_per_s']:,.0f} records/s wall "
-              f"({r['ingest']['records_per_cpu_s']:,.0f} per CPU-second of the client)")
+        ing = r["ingest"]
+        server = (f", {ing['records_per_server_cpu_s']:,.0f} per CPU-second of the server, "
+                  f"{ing['records_per_total_cpu_s']:,.0f} per CPU-second of both"
+                  if "records_per_server_cpu_s" in ing else "")
+        print(f"\n[{name}] ingest {ing['records_per_s']:,.0f} records/s wall "
+              f"({ing['records_per_cpu_s']:,.0f} per CPU-second of the client{server})")
         print(row.format("query", "p50 ms", "p95 ms", "matches"))
         for q in ("indexed_query", "label_filter_ticket", "label_filter_infos", "label_filter_infos_range",
                   "lineage_depth8"):

@@ -10,6 +10,9 @@
 //   --reps R             repetitions per query (default 200; p50/p95 over them)
 //   --export PATH        also write every record as one JSON line (for the MLflow side)
 //   --filter JSON        an extra Mongo filter to time (reported as "filter")
+//   --server-pid PID     also report the CPU time of the database server during ingest: the
+//                        process PID and its direct children (PostgreSQL's postmaster: the
+//                        backends, WAL writer, checkpointer, autovacuum), from /proc
 // Synthetic shape: 100 users, 5 datatypes, 5000 tickets, infos.seed 0..999, one file, one
 // record every 30 s from 2024-01-01, chains of 10 records linked by based_on (so lineage of
 // the 10th record of a chain is 9 deep).
@@ -18,12 +21,15 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -40,6 +46,39 @@ double cpu_seconds() {
   rusage u{};
   ::getrusage(RUSAGE_SELF, &u);
   return u.ru_utime.tv_sec + u.ru_utime.tv_usec / 1e6 + u.ru_stime.tv_sec + u.ru_stime.tv_usec / 1e6;
+}
+
+// utime + stime of one /proc/<pid>/stat, and its parent pid; false when the process is gone.
+bool proc_cpu(const std::string& pid, double& seconds, long& ppid) {
+  std::ifstream in("/proc/" + pid + "/stat");
+  std::string line;
+  if (!std::getline(in, line)) return false;
+  auto close = line.rfind(')');  // the command name may hold spaces
+  if (close == std::string::npos) return false;
+  std::istringstream rest(line.substr(close + 2));
+  std::string field;
+  std::vector<std::string> f;
+  while (rest >> field) f.push_back(field);
+  if (f.size() < 13) return false;  // f[0] = state (field 3), f[11] = utime (14), f[12] = stime (15)
+  ppid = std::stol(f[1]);
+  seconds = (std::stod(f[11]) + std::stod(f[12])) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+  return true;
+}
+
+// CPU seconds of server_pid and its direct children (0 when server_pid is 0). Children that
+// exited meanwhile are not counted (PostgreSQL's are long-lived: one backend per connection).
+double server_cpu_seconds(long server_pid) {
+  if (server_pid <= 0) return 0;
+  double total = 0;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    std::string name = entry.path().filename();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    double s = 0;
+    long ppid = 0;
+    if (!proc_cpu(name, s, ppid)) continue;
+    if (std::stol(name) == server_pid || ppid == server_pid) total += s;
+  }
+  return total;
 }
 
 struct Latency {
@@ -73,7 +112,7 @@ nlohmann::json to_json(const Latency& l) { return {{"p50_ms", l.p50}, {"p95_ms",
 
 int main(int argc, char** argv) {
   std::string url, export_path, extra_filter;
-  long n = 100000, batch = 10000;
+  long n = 100000, batch = 10000, server_pid = 0;
   int reps = 200;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -87,6 +126,7 @@ int main(int argc, char** argv) {
     else if (a == "--reps") reps = std::stoi(value());
     else if (a == "--export") export_path = value();
     else if (a == "--filter") extra_filter = value();
+    else if (a == "--server-pid") server_pid = std::stol(value());
     else die("unknown argument " + a + " (see the header of bench/catalog_bench.cpp)");
   }
   if (url.empty()) die("--catalog URL is required");
@@ -101,6 +141,7 @@ int main(int argc, char** argv) {
   std::ofstream exported;
   if (!export_path.empty()) exported.open(export_path);
   double put_ms = 0, put_cpu = 0;
+  const double server_cpu0 = server_cpu_seconds(server_pid);
   for (long start = 0; start < n; start += batch) {
     std::vector<ArtifactRecord> recs;
     for (long i = start; i < std::min(n, start + batch); ++i) {
@@ -128,6 +169,7 @@ int main(int argc, char** argv) {
     if (!res) die(res.error().message());
   }
   exported.close();
+  const double server_cpu = server_cpu_seconds(server_pid) - server_cpu0;
 
   auto count = [&](const std::string& text) -> std::int64_t {
     auto q = parse_query_text(text);
@@ -143,6 +185,11 @@ int main(int argc, char** argv) {
                    {"records_per_s", n / (put_ms / 1000)},
                    {"cpu_seconds", put_cpu},
                    {"records_per_cpu_s", n / put_cpu}};
+  if (server_pid > 0) {
+    out["ingest"]["server_cpu_seconds"] = server_cpu;
+    out["ingest"]["records_per_server_cpu_s"] = server_cpu > 0 ? n / server_cpu : 0.0;
+    out["ingest"]["records_per_total_cpu_s"] = n / (put_cpu + server_cpu);
+  }
   // One week of records inside the generated time span (fits any n >= 1 week / 30 s).
   const long span_days = std::max(1L, n * 30 / 86400);
   auto day = [&](long d) {

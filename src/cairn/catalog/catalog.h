@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -55,13 +56,24 @@ class Catalog {
   virtual Expected<FindResult> find(const Query& query, FindOptions options) = 0;
   virtual Expected<std::int64_t> latest_version(std::string_view name) = 0;
 
-  Expected<std::vector<LineageEdge>> lineage(std::string_view artifact_id, LineageDirection direction,
-                                             int depth);
+  // Breadth first over direct_links (walk_lineage). A backend may override it with a walk of
+  // its own that returns the same edges in the same order (fewer round trips).
+  virtual Expected<std::vector<LineageEdge>> lineage(std::string_view artifact_id, LineageDirection direction,
+                                                     int depth);
 
  protected:
-  // Direct neighbours of each id: for up, (id, parent) pairs; for down, (child, id) pairs.
+  // Direct neighbours of each id: for up, (id, parent) pairs in based_on order; for down,
+  // (child, id) pairs in insertion order of the children.
   virtual Expected<std::vector<LineageEdge>> direct_links(const std::vector<std::string>& ids,
                                                           LineageDirection direction) = 0;
 };
+
+// The direct neighbours of a frontier of ids (as Catalog::direct_links).
+using LinkSource = std::function<Expected<std::vector<LineageEdge>>(const std::vector<std::string>& frontier)>;
+
+// The lineage walk every backend shares: level by level from artifact_id up to depth levels,
+// each edge once (at the first level it is reached), each artifact expanded once.
+Expected<std::vector<LineageEdge>> walk_lineage(std::string_view artifact_id, LineageDirection direction, int depth,
+                                                const LinkSource& links);
 
 }  // namespace cairn::catalog

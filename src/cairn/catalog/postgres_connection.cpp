@@ -24,37 +24,48 @@ Expected<std::unique_ptr<Connection>> Connection::open(const std::string& connin
 
 Connection::~Connection() { PQfinish(m_conn); }
 
-Expected<Result> Connection::exec(const std::string& sql, const std::vector<Param>& params) {
-  std::vector<const char*> values;
-  values.reserve(params.size());
-  for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
-  Result r(PQexecParams(m_conn, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
-                        nullptr, 0));
-  PGresult* raw = r.get();
+Expected<Result> Connection::checked(PGresult* raw) {
+  Result r(raw);
   auto status = PQresultStatus(raw);
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return r;
-  std::string msg = PQresultErrorMessage(raw);
+  std::string msg = raw ? PQresultErrorMessage(raw) : PQerrorMessage(m_conn);
   while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
-  const char* state = PQresultErrorField(raw, PG_DIAG_SQLSTATE);
+  const char* state = raw ? PQresultErrorField(raw, PG_DIAG_SQLSTATE) : nullptr;
   ErrorCode code = PQstatus(m_conn) != CONNECTION_OK ? ErrorCode::unavailable : ErrorCode::io;
   if (state && std::string_view(state) == "23505") code = ErrorCode::conflict;
   return make_error(code, "catalog (postgresql): " + msg);
 }
 
-Status Connection::run(const char* sql) {
-  PGresult* r = PQexec(m_conn, sql);
-  auto status = PQresultStatus(r);
-  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
-    PQclear(r);
-    return ok();
+Expected<std::string> Connection::prepared(const std::string& sql) {
+  if (auto it = m_prepared.find(sql); it != m_prepared.end()) return it->second;
+  if (m_prepared.size() >= kMaxPrepared) {
+    TRY_STATUS(run("DEALLOCATE ALL"));
+    m_prepared.clear();
   }
-  std::string msg = PQresultErrorMessage(r);
-  PQclear(r);
-  while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
-  return make_error(ErrorCode::io, "catalog (postgresql): " + msg);
+  std::string name = "cairn_" + std::to_string(m_next_name++);
+  // Parameter types are left to the server to infer, as with PQexecParams.
+  auto done = checked(PQprepare(m_conn, name.c_str(), sql.c_str(), 0, nullptr));
+  if (!done) return std::unexpected(done.error());
+  m_prepared.emplace(sql, name);
+  return name;
 }
 
-Status Connection::copy_in(const std::string& sql, std::string_view data) {
+Expected<Result> Connection::exec(const std::string& sql, const std::vector<Param>& params) {
+  ASSIGN_OR_RETURN(auto name, prepared(sql));
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
+  return checked(PQexecPrepared(m_conn, name.c_str(), static_cast<int>(values.size()), values.data(), nullptr,
+                                nullptr, 0));
+}
+
+Status Connection::run(const char* sql) {
+  auto r = checked(PQexec(m_conn, sql));
+  if (!r) return std::unexpected(r.error());
+  return ok();
+}
+
+Status Connection::copy_in(const std::string& sql, const std::function<bool(std::string& chunk)>& next) {
   auto fail = [&](PGresult* r) -> Status {
     std::string msg = r ? PQresultErrorMessage(r) : PQerrorMessage(m_conn);
     if (r) PQclear(r);
@@ -65,11 +76,17 @@ Status Connection::copy_in(const std::string& sql, std::string_view data) {
   PGresult* start = PQexec(m_conn, sql.c_str());
   if (PQresultStatus(start) != PGRES_COPY_IN) return fail(start);
   PQclear(start);
-  constexpr size_t kChunk = 1 << 20;
+  constexpr size_t kPiece = 1 << 20;  // PQputCopyData takes an int length
   const char* error = nullptr;
-  for (size_t off = 0; off < data.size() && !error; off += kChunk) {
-    size_t n = std::min(kChunk, data.size() - off);
-    if (PQputCopyData(m_conn, data.data() + off, static_cast<int>(n)) != 1) error = "sending COPY data failed";
+  std::string chunk;
+  while (!error) {
+    chunk.clear();
+    bool more = next(chunk);
+    for (size_t off = 0; off < chunk.size() && !error; off += kPiece) {
+      size_t n = std::min(kPiece, chunk.size() - off);
+      if (PQputCopyData(m_conn, chunk.data() + off, static_cast<int>(n)) != 1) error = "sending COPY data failed";
+    }
+    if (!more) break;
   }
   if (PQputCopyEnd(m_conn, error) != 1) return fail(nullptr);
   Status result = ok();
@@ -82,19 +99,6 @@ Status Connection::copy_in(const std::string& sql, std::string_view data) {
     }
   }
   return result;
-}
-
-void copy_text_field(std::string_view s, std::string& out) {
-  size_t run = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    const char* esc = c == '\\' ? "\\\\" : c == '\t' ? "\\t" : c == '\n' ? "\\n" : c == '\r' ? "\\r" : nullptr;
-    if (!esc) continue;
-    out.append(s.data() + run, i - run);
-    out += esc;
-    run = i + 1;
-  }
-  out.append(s.data() + run, s.size() - run);
 }
 
 }  // namespace cairn::catalog::postgres

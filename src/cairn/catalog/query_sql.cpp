@@ -10,7 +10,7 @@ class Compiler {
  public:
   Compiler(SqlDialect d, int first) : m_dialect(d), m_next(first) {}
 
-  SqlWhere take() { return {std::move(m_sql), std::move(m_params)}; }
+  SqlWhere take() { return {std::move(m_sql), std::move(m_params), m_uses_values}; }
 
   void node(const QueryNode& n) {
     switch (n.kind) {
@@ -129,13 +129,19 @@ class Compiler {
 
   // ---- multi-valued fields in artifact_values (any element matches)
   void subquery_open(const std::string& path) {
+    m_uses_values = true;
     if (!pg() && path == "argv") {
       // SQLite keeps no value rows for argv (several per record, rarely queried): the
       // elements come from the stored record JSON, one json_each row per element.
       out("a.seq IN (SELECT r.seq FROM artifact_records r, json_each(r.record, '$.argv') v WHERE 1 = 1");
       return;
     }
-    out("a.seq IN (SELECT v.seq FROM artifact_values v WHERE v.path = ");
+    out("a.seq IN (SELECT v.seq FROM artifact_values v WHERE ");
+    // PostgreSQL indexes every path but argv (a partial index); this constant term is what
+    // lets the planner prove a bound path is covered by it (also in a generic plan). SQLite
+    // has no argv rows at all.
+    if (pg() && path != "argv") out("v.path <> 'argv' AND ");
+    out("v.path = ");
     param(path);
   }
 
@@ -230,6 +236,7 @@ class Compiler {
   int m_next;
   std::string m_sql;
   std::vector<Scalar> m_params;
+  bool m_uses_values = false;
 };
 
 }  // namespace

@@ -20,6 +20,9 @@ enum class SqlDialect { sqlite, postgres };
 struct SqlWhere {
   std::string sql;
   std::vector<Scalar> params;  // bool is bound as integer 0/1
+  // The clause reads artifact_values (a subquery per multi-valued or free-form field), so
+  // every match costs a lookup of its artifacts row: worth computing the matches only once.
+  bool uses_values = false;
 };
 
 SqlWhere compile_where(const Query& query, SqlDialect dialect, int first_param = 1);

@@ -122,6 +122,31 @@ def mlflow_side(venv, workdir, records_file, filter_string, reps):
             server.kill()
 
 
+def sync_rebuild(bench_bin, cairn, work: Path, n: int) -> dict:
+    """The records of n synthetic artifacts as files in a local artifact root (the layout of
+    docs/format/artifact-record.md), then `cairn catalog sync` into an empty SQLite catalog,
+    timed end to end through the CLI: listing, reading and parsing every record, the bulk put."""
+    exported = work / "sync-records.jsonl"
+    run_driver(bench_bin, f"sqlite://{work}/sync-source.db", n, n, 1, ["--export", str(exported)])
+    root = work / "sync-root"
+    for line in exported.read_text().splitlines():
+        r = json.loads(line)
+        t = datetime.strptime(r["creation_time"][:19], "%Y-%m-%dT%H:%M:%S")
+        folder = root / "artifacts" / t.strftime("%Y/%m/%d") / r["username"]
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{t.strftime('%H%M%S')}_{r['artifact_id']}.json").write_text(json.dumps(r, indent=2) + "\n")
+    env = dict(os.environ, CAIRN_ARTIFACTS_ROOT=str(root), CAIRN_CATALOG_URL=f"sqlite://{work}/sync-catalog.db",
+               XDG_STATE_HOME=str(work / "sync-state"), XDG_CONFIG_HOME=str(work / "sync-config"))
+    t0 = time.perf_counter()
+    out = subprocess.run([cairn, "catalog", "sync", "--json"], env=env, cwd=work, check=True,
+                         capture_output=True, text=True).stdout
+    seconds = time.perf_counter() - t0
+    got = json.loads(out)
+    if got["ingested"] != n or got["errors"]:
+        raise SystemExit(f"sync rebuild: expected {n} records, got {got}")
+    return {"records": n, "seconds": seconds, "records_per_s": n / seconds}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--records", type=int, default=1_000_000, help="records for the scale runs (default 1M)")
@@ -138,9 +163,13 @@ def main():
     ap.add_argument("--workdir", default=None)
     ap.add_argument("--keep", action="store_true", help="keep the PostgreSQL cluster (data dir) after the run")
     ap.add_argument("--json", dest="json_out", default=None, help="write all figures here")
+    ap.add_argument("--sync-records", type=int, default=100_000,
+                    help="records for the rebuild of a lost catalog with `cairn catalog sync` from a local root (0: skip)")
+    ap.add_argument("--cairn", default=os.environ.get("CAIRN_BIN", str(TOP / "build" / "src" / "cairn" / "cairn")))
     args = ap.parse_args()
     if args.smoke:
         args.records, args.reps, args.mlflow_runs = 20_000, 30, 300
+        args.sync_records = min(args.sync_records, 2_000)
     pins = versions()
     venv = Path(args.mlflow_venv or Path.home() / ".cache" / "cairn" / f"tools-mlflow-{pins['MLFLOW_VERSION']}")
     work = Path(args.workdir or tempfile.mkdtemp(prefix="cairn-catbench-"))
@@ -168,6 +197,9 @@ def main():
                 pg.stop(keep=args.keep)
         else:
             raise SystemExit(f"unknown backend {backend}")
+
+    if args.sync_records > 0:
+        results["sync_rebuild"] = sync_rebuild(args.bench_bin, args.cairn, work, args.sync_records)
 
     if args.mlflow_runs > 0:
         # The same filter on both sides, over the same records: user + datatype + time range.
@@ -220,6 +252,10 @@ def main():
         print(f"ingest: cairn {c['cairn']['ingest']['records_per_s']:,.0f} records/s, "
               f"mlflow {c['mlflow']['ingest']['records_per_s']:,.0f} runs/s (REST, one call per run, 4 at a time)")
         print(f"search ratio mlflow/cairn (p50): {c['mlflow']['filter']['p50_ms'] / c['cairn']['filter']['p50_ms']:.0f}x")
+    if "sync_rebuild" in results:
+        sr = results["sync_rebuild"]
+        print(f"\n[catalog sync into an empty catalog, local root] {sr['records']:,} records in {sr['seconds']:.2f} s "
+              f"= {sr['records_per_s']:,.0f} records/s (list, read, parse, bulk put; CLI end to end)")
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(results, indent=2) + "\n")
 

@@ -199,6 +199,13 @@ Expected<SyncResult> ArtifactsImpl::sync(SyncMode mode) {
     parallel_for(which.size(), kSyncJobs, [&](std::size_t i) { texts[i] = r->get_bytes(which[i]); });
     return texts;
   };
+  // A failed read: an unreachable root ends the sync; anything else is reported for its key.
+  auto read_ok = [&](const Expected<std::string>& text, const std::string& key) -> Expected<bool> {
+    if (text) return true;
+    if (is_unreachable(text.error())) return std::unexpected(text.error().with_context("sync: reading " + key));
+    result.errors.push_back(text.error().with_context(key));
+    return false;
+  };
   std::vector<ArtifactRecord> records;
   std::vector<std::string> read_keys;
   std::set<std::string> listed(keys.begin(), keys.end());
@@ -211,11 +218,8 @@ Expected<SyncResult> ArtifactsImpl::sync(SyncMode mode) {
   auto targets = get_all(pointers);
   for (std::size_t i = 0; i < pointers.size(); ++i) {
     const std::string& key = pointers[i];
-    if (!targets[i]) {
-      if (is_unreachable(targets[i].error())) return std::unexpected(targets[i].error().with_context("sync: reading " + key));
-      result.errors.push_back(targets[i].error().with_context(key));
-      continue;
-    }
+    ASSIGN_OR_RETURN(bool got, read_ok(targets[i], key));
+    if (!got) continue;
     read_keys.push_back(key);  // remembered like a record key (its day is the upload day)
     const std::string& target = *targets[i];
     if (!is_record_key(target)) {
@@ -229,11 +233,8 @@ Expected<SyncResult> ArtifactsImpl::sync(SyncMode mode) {
   auto texts = get_all(to_read);
   for (std::size_t i = 0; i < to_read.size(); ++i) {
     const std::string& key = to_read[i];
-    if (!texts[i]) {
-      if (is_unreachable(texts[i].error())) return std::unexpected(texts[i].error().with_context("sync: reading " + key));
-      result.errors.push_back(texts[i].error().with_context(key));
-      continue;
-    }
+    ASSIGN_OR_RETURN(bool got, read_ok(texts[i], key));
+    if (!got) continue;
     auto rec = record_from_json_text(*texts[i]);
     if (!rec) {
       result.errors.push_back(rec.error().with_context(key));

@@ -110,7 +110,9 @@ class S3rverServer(MotoServer):
         self.endpoint = f"http://127.0.0.1:{self.port}"
         self._log = open(log, "wb")
         self.proc = subprocess.Popen([str(exe), "-d", str(data), "-a", "127.0.0.1", "-p", str(self.port), "-s"],
-                                     stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
+                                     stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
+                                     # continuation tokens (listings past 1000 keys) use DES: OpenSSL 3 legacy
+                                     env={**os.environ, "NODE_OPTIONS": "--openssl-legacy-provider"})
         deadline = time.time() + 60
         while time.time() < deadline:
             try:

@@ -115,6 +115,12 @@ def s3rver_env(endpoint: str | None = None) -> dict:
     return env
 
 
+def s3rver_process_env() -> dict:
+    """s3rver's continuation tokens (listings past 1000 keys) use DES, which Node >= 17 finds
+    only in OpenSSL 3's legacy provider; without it such a listing is a 500 InternalError."""
+    return {**os.environ, "NODE_OPTIONS": "--openssl-legacy-provider"}
+
+
 class S3rver:
     """An s3rver (Node.js, npm) child process in its own process group, storing its buckets in
     ``data_dir``. Signatures are verified against its fixed key pair S3RVER/S3RVER; anonymous
@@ -136,7 +142,7 @@ class S3rver:
             self._log = open(log_dir / f"s3rver-{self.port}.log", "wb")
             self.proc = subprocess.Popen([exe, "-d", str(data_dir), "-a", "127.0.0.1", "-p", str(self.port), "-s"],
                                          stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                         start_new_session=True)
+                                         start_new_session=True, env=s3rver_process_env())
             deadline = time.time() + 30
             while time.time() < deadline and self.proc.poll() is None:
                 try:

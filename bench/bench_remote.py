@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Remote benchmark: push and pull with cairn vs DVC 3 (+ dvc-s3) vs `aws s3 sync`, side by
-side in one run, to an S3 server on loopback (moto_server, started here) and to a local folder.
+side in one run, to S3 servers on loopback (moto_server and s3rver, started here) and to a local
+folder.
 
 See bench/README.md. Quick check: ``python3 bench/bench_remote.py --smoke``.
 """
@@ -39,7 +40,7 @@ VERSIONS = versions()
 DEFAULT_CAIRN = Path(os.environ.get("CAIRN_BIN") or REPO_ROOT / "build" / "src" / "cairn" / "cairn")
 DEFAULT_DVC = Path(os.environ.get("DVC_BIN") or CACHE / f"dvc-{VERSIONS['DVC_VERSION']}" / "bin" / "dvc")
 DEFAULT_AWS = CACHE / f"tools-awscli-{VERSIONS['AWSCLI_VERSION']}" / "bin" / "aws"
-ACCESS_KEY, SECRET_KEY = "AKIABENCHREMOTE00001", "bench/remote+secret=1"
+DEFAULT_S3RVER = CACHE / f"tools-s3rver-{VERSIONS['S3RVER_VERSION']}" / "node_modules" / ".bin" / "s3rver"
 
 
 # ----------------------------------------------------------------------------- servers and tools
@@ -52,6 +53,11 @@ def free_port() -> int:
 
 
 class MotoServer:
+    """moto_server: one Python process; accepts any credentials; a ranged GET reads the whole object."""
+
+    name = "moto"
+    keys = ("AKIABENCHREMOTE00001", "bench/remote+secret=1")
+
     def __init__(self, log: Path):
         exe = os.environ.get("CAIRN_MOTO_SERVER") or shutil.which("moto_server") or str(
             CACHE / f"tools-moto-{VERSIONS['MOTO_VERSION']}" / "bin" / "moto_server")
@@ -82,15 +88,54 @@ class MotoServer:
                 self.proc.wait()
         self._log.close()
 
+    def make_bucket(self, name: str) -> None:
+        req = urllib.request.Request(f"{self.endpoint}/{name}", data=b"", method="PUT", headers={
+            "Authorization": "AWS4-HMAC-SHA256 Credential=AKIAX/20240101/us-east-1/s3/aws4_request, "
+                             "SignedHeaders=host, Signature=0"})
+        urllib.request.urlopen(req, timeout=30).read()
 
-def tool_env(base: Path, endpoint: str) -> dict:
+
+class S3rverServer(MotoServer):
+    """s3rver (Node.js, objects in files): verifies SigV4 with its fixed key pair; anonymous
+    requests (bucket creation here) are allowed."""
+
+    name = "s3rver"
+    keys = ("S3RVER", "S3RVER")
+
+    def __init__(self, exe: Path, data: Path, log: Path):
+        if not os.access(exe, os.X_OK):
+            sys.exit(f"bench_remote: s3rver not found at {exe} (scripts/install-deps.sh installs it)")
+        data.mkdir(parents=True, exist_ok=True)
+        self.port = free_port()
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self._log = open(log, "wb")
+        self.proc = subprocess.Popen([str(exe), "-d", str(data), "-a", "127.0.0.1", "-p", str(self.port), "-s"],
+                                     stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
+                                     # continuation tokens (listings past 1000 keys) use DES: OpenSSL 3 legacy
+                                     env={**os.environ, "NODE_OPTIONS": "--openssl-legacy-provider"})
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(self.endpoint + "/", timeout=1).read()
+                return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        sys.exit(f"bench_remote: s3rver did not start (log: {log})")
+
+    def make_bucket(self, name: str) -> None:
+        urllib.request.urlopen(urllib.request.Request(f"{self.endpoint}/{name}", data=b"", method="PUT"),
+                               timeout=30).read()
+
+
+def tool_env(base: Path, endpoint: str, keys: tuple = MotoServer.keys) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DVC_", "AWS_", "CAIRN_"))}
     for k, sub in [("DVC_SITE_CACHE_DIR", "site"), ("DVC_GLOBAL_CONFIG_DIR", "global"),
                    ("DVC_SYSTEM_CONFIG_DIR", "system")]:
         (base / sub).mkdir(parents=True, exist_ok=True)
         env[k] = str(base / sub)
         env[k.replace("DVC_", "CAIRN_")] = str(base / sub)
-    env.update({"DVC_NO_ANALYTICS": "1", "AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
+    env.update({"DVC_NO_ANALYTICS": "1", "AWS_ACCESS_KEY_ID": keys[0], "AWS_SECRET_ACCESS_KEY": keys[1],
                 "AWS_DEFAULT_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true",
                 "HOME": str(base / "home")})
     (base / "home").mkdir(exist_ok=True)
@@ -108,13 +153,6 @@ def timed(argv, cwd, env, timeout=None) -> float:
     t0 = time.perf_counter()
     run(argv, cwd, env, timeout)
     return time.perf_counter() - t0
-
-
-def make_bucket(endpoint: str, name: str) -> None:
-    req = urllib.request.Request(f"{endpoint}/{name}", data=b"", method="PUT", headers={
-        "Authorization": "AWS4-HMAC-SHA256 Credential=AKIAX/20240101/us-east-1/s3/aws4_request, "
-                         "SignedHeaders=host, Signature=0"})
-    urllib.request.urlopen(req, timeout=30).read()
 
 
 def link_tree(src: Path, dst: Path) -> None:
@@ -138,11 +176,12 @@ def tree_md5s(root: Path) -> dict:
 # ----------------------------------------------------------------------------- one tool, one data set
 
 
-def dvc_tool_run(tool: str, binary: Path, work: Path, data: Path, remote_url: str, endpoint: str | None,
-                 jobs: int, timeout: int) -> dict:
+def dvc_tool_run(tool: str, binary: Path, work: Path, data: Path, remote_url: str, server, jobs: int,
+                 timeout: int) -> dict:
     """init, add (untimed), push, then pull into an empty cache and workspace (timed)."""
     repo = work / "repo"
-    env = tool_env(work / "env", endpoint or "")
+    endpoint = server.endpoint if server else None
+    env = tool_env(work / "env", endpoint or "", server.keys if server else MotoServer.keys)
     repo.mkdir(parents=True)
     run(["git", "init", "-q"], repo, env)
     run([binary, "init", "-q"], repo, env)
@@ -164,8 +203,9 @@ def dvc_tool_run(tool: str, binary: Path, work: Path, data: Path, remote_url: st
     return {"push": push, "pull": pull}
 
 
-def aws_run(aws: Path, work: Path, data: Path, bucket: str, endpoint: str, timeout: int) -> dict:
-    env = tool_env(work / "env", endpoint)
+def aws_run(aws: Path, work: Path, data: Path, bucket: str, server, timeout: int) -> dict:
+    endpoint = server.endpoint
+    env = tool_env(work / "env", endpoint, server.keys)
     work.mkdir(parents=True, exist_ok=True)
     url = f"s3://{bucket}/data"
     push = timed([aws, "s3", "sync", "--only-show-errors", "--endpoint-url", endpoint, data, url], work, env, timeout)
@@ -193,11 +233,11 @@ print(time.perf_counter() - t0)
 """
 
 
-def bare_botocore(aws: Path, work: Path, data: Path, endpoint: str, bucket: str, threads: int) -> float:
-    """PUT every file with a bare botocore client (no hashing, no listing): moto's own cost."""
+def bare_botocore(aws: Path, work: Path, data: Path, server, bucket: str, threads: int) -> float:
+    """PUT every file with a bare botocore client (no hashing, no listing): the server's own cost."""
     python = aws.parent / "python"
-    env = tool_env(work, endpoint)
-    p = run([python, "-c", BARE_LOOP, endpoint, bucket, data, threads], work, env)
+    env = tool_env(work, server.endpoint, server.keys)
+    p = run([python, "-c", BARE_LOOP, server.endpoint, bucket, data, threads], work, env)
     return float(p.stdout.strip())
 
 
@@ -222,10 +262,13 @@ def main() -> int:
     ap.add_argument("--noop-dvc", action="store_true", help="also time DVC's no-op push (slow to set up)")
     ap.add_argument("--tools", default="cairn,dvc,aws", help="comma-separated subset of cairn,dvc,aws")
     ap.add_argument("--backends", default="s3,local", help="comma-separated subset of s3,local")
+    ap.add_argument("--server", choices=("moto", "s3rver", "both"), default="both",
+                    help="S3 server(s) for the s3 backend (default both; each gets its own rows)")
     ap.add_argument("--jobs", type=int, default=0, help="-j for push/pull (default: each tool's own)")
     ap.add_argument("--cairn", type=Path, default=DEFAULT_CAIRN)
     ap.add_argument("--dvc", type=Path, default=DEFAULT_DVC)
     ap.add_argument("--aws", type=Path, default=DEFAULT_AWS)
+    ap.add_argument("--s3rver", type=Path, default=Path(os.environ.get("CAIRN_S3RVER") or DEFAULT_S3RVER))
     ap.add_argument("--workdir", type=Path, help="where data and repos go (default: a temp dir)")
     ap.add_argument("--keep", action="store_true", help="keep the work dir")
     ap.add_argument("--json", type=Path, help="write the figures here")
@@ -241,10 +284,17 @@ def main() -> int:
 
     work = a.workdir or Path(tempfile.mkdtemp(prefix="cairn-bench-remote-"))
     work.mkdir(parents=True, exist_ok=True)
-    moto = MotoServer(work / "moto.log") if "s3" in backends else None
+    servers = []
     results: dict = {"params": {"files": a.files, "big_mb": a.big_mb, "noop_objects": a.noop_objects,
-                                "cpus": os.cpu_count(), "loadavg": os.getloadavg()[0]}, "rows": []}
+                                "cpus": os.cpu_count(), "loadavg": os.getloadavg()[0], "server": a.server},
+                     "rows": []}
     try:
+        if "s3" in backends:
+            if a.server in ("moto", "both"):
+                servers.append(MotoServer(work / "moto.log"))
+            if a.server in ("s3rver", "both"):
+                servers.append(S3rverServer(a.s3rver, work / "s3rver-data", work / "s3rver.log"))
+        targets = [("s3", srv) for srv in servers] + ([("local", None)] if "local" in backends else [])
         datasets = {}
         small = work / "src-small"
         gen_small_files(small, a.files, seed=1)
@@ -256,8 +306,8 @@ def main() -> int:
 
         n = 0
         for label, data in datasets.items():
-            for backend in backends:
-                row = {"data": label, "backend": "S3 (moto)" if backend == "s3" else "local folder"}
+            for backend, srv in targets:
+                row = {"data": label, "backend": f"S3 ({srv.name})" if srv else "local folder"}
                 for tool in tools:
                     n += 1
                     tw = work / f"run-{n}-{tool}"
@@ -265,32 +315,32 @@ def main() -> int:
                         if backend != "s3":
                             continue
                         bucket = f"bench-aws-{n}"
-                        make_bucket(moto.endpoint, bucket)
-                        row[tool] = aws_run(a.aws, tw, data, bucket, moto.endpoint, a.timeout)
+                        srv.make_bucket(bucket)
+                        row[tool] = aws_run(a.aws, tw, data, bucket, srv, a.timeout)
                     else:
                         if backend == "s3":
                             bucket = f"bench-{tool}-{n}"
-                            make_bucket(moto.endpoint, bucket)
-                            url, endpoint = f"s3://{bucket}/store", moto.endpoint
+                            srv.make_bucket(bucket)
+                            url = f"s3://{bucket}/store"
                         else:
-                            url, endpoint = str(tw / "remote"), None
+                            url = str(tw / "remote")
                         binary = a.cairn if tool == "cairn" else a.dvc
-                        row[tool] = dvc_tool_run(tool, binary, tw, data, url, endpoint, a.jobs, a.timeout)
+                        row[tool] = dvc_tool_run(tool, binary, tw, data, url, srv, a.jobs, a.timeout)
                     if not a.keep:
                         rmtree(tw)
                     print(f"  {label} / {row['backend']} / {tool}: {row[tool]}", file=sys.stderr, flush=True)
                 if backend == "s3" and "aws" in tools and data == small:
-                    make_bucket(moto.endpoint, "bench-bare")
+                    bare = f"bench-bare-{n}"
+                    srv.make_bucket(bare)
                     for threads in (1, 10):
-                        row[f"botocore_{threads}"] = bare_botocore(a.aws, work, data, moto.endpoint, "bench-bare",
-                                                                   threads)
+                        row[f"botocore_{threads}"] = bare_botocore(a.aws, work, data, srv, bare, threads)
                 results["rows"].append(row)
 
         if a.noop_objects and "cairn" in tools:
             results["noop"] = noop_push(a, work)
     finally:
-        if moto:
-            moto.stop()
+        for srv in servers:
+            srv.stop()
         if not a.keep:
             rmtree(work)
         elif a.workdir is None:
@@ -341,7 +391,7 @@ def print_table(results: dict) -> None:
                   f"{ratio(w, c)} |")
     for row in results["rows"]:
         if "botocore_1" in row:
-            print(f"\nmoto's own cost ({row['data']}): bare botocore PUT loop {row['botocore_1']:.2f} s on 1 "
+            print(f"\n{row['backend']} server's own cost ({row['data']}): bare botocore PUT loop {row['botocore_1']:.2f} s on 1 "
                   f"thread, {row['botocore_10']:.2f} s on 10 threads (no hashing, no listing, no verification)")
     if "noop" in results:
         print(f"\nno-op push of {p['noop_objects']} objects (local remote, best of 3): " +

@@ -44,6 +44,23 @@ if ! command -v moto_server >/dev/null 2>&1 && [ ! -x "$TOOLS_VENV/bin/moto_serv
   "$TOOLS_VENV/bin/pip" install -q --disable-pip-version-check "moto[server]==$MOTO_VERSION"
 fi
 
+# The second S3 server: s3rver from npm, pinned, in its own folder (node_modules/.bin/s3rver).
+# Needs Node.js >= 12 and npm (Debian's nodejs/npm when absent).
+S3RVER_DIR="${CAIRN_S3RVER_DIR:-$HOME/.cache/cairn/tools-s3rver-$S3RVER_VERSION}"
+if [ ! -x "$S3RVER_DIR/node_modules/.bin/s3rver" ] || \
+   [ "$("$S3RVER_DIR/node_modules/.bin/s3rver" --version 2>/dev/null)" != "$S3RVER_VERSION" ]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "install-deps: apt-get install nodejs npm"
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nodejs npm >/dev/null
+  fi
+  echo "install-deps: installing s3rver@$S3RVER_VERSION into $S3RVER_DIR"
+  rm -rf "$S3RVER_DIR"
+  mkdir -p "$S3RVER_DIR"
+  npm install --prefix "$S3RVER_DIR" --no-audit --no-fund --loglevel=error "s3rver@$S3RVER_VERSION" >/dev/null
+fi
+
 # The AWS CLI for bench/bench_remote.py (`aws s3 sync` side by side): PyPI, pinned, own venv.
 AWSCLI_VENV="${CAIRN_AWSCLI_VENV:-$HOME/.cache/cairn/tools-awscli-$AWSCLI_VERSION}"
 if [ ! -x "$AWSCLI_VENV/bin/aws" ] || ! "$AWSCLI_VENV/bin/aws" --version 2>&1 | grep -q "aws-cli/$AWSCLI_VERSION "; then

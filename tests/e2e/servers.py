@@ -1,10 +1,11 @@
-"""Real servers on 127.0.0.1 for the e2e tests: an S3 server (moto_server, a child process),
-a static HTTP server (http.server in a thread of the test process) and a fault-injecting
+"""Real servers on 127.0.0.1 for the e2e tests: S3 servers (moto_server and s3rver, child
+processes), a static HTTP server (http.server in a thread of the test process) and a fault-injecting
 reverse proxy to put in front of either (FaultProxy, also a thread).
 
 Both bind a free loopback port. A server that cannot be started makes the test FAIL
 (``pytest.fail``): tests are never skipped. ``CAIRN_MOTO_SERVER`` may name the moto_server
-executable (else it is looked up on PATH).
+executable (else it is looked up on PATH); ``CAIRN_S3RVER`` the s3rver one (else the pinned
+install of scripts/install-deps.sh, else PATH).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import socket
 import subprocess
 import threading
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -80,6 +82,104 @@ class Moto:
         req = urllib.request.Request(self.endpoint + "/moto-api/reset-auth", data=b"0", method="POST",
                                      headers={"Content-Type": "text/plain"})
         urllib.request.urlopen(req, timeout=10).read()
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+                self.proc.wait(timeout=10)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                try:
+                    os.killpg(self.proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                self.proc.wait()
+        self._log.close()
+
+
+def _pinned(name: str) -> str:
+    for line in (Path(__file__).resolve().parents[2] / "scripts" / "versions.env").read_text().splitlines():
+        if line.startswith(name + "="):
+            return line.split("=", 1)[1].strip()
+    raise KeyError(name)
+
+
+# s3rver accepts only its built-in key pair (and anonymous requests).
+S3RVER_ACCESS_KEY = S3RVER_SECRET_KEY = "S3RVER"
+
+
+def s3rver_env(endpoint: str | None = None) -> dict:
+    """aws_env() with s3rver's credentials."""
+    env = aws_env(endpoint)
+    env.update({"AWS_ACCESS_KEY_ID": S3RVER_ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": S3RVER_SECRET_KEY})
+    return env
+
+
+def s3rver_process_env() -> dict:
+    """s3rver's continuation tokens (listings past 1000 keys) use DES, which Node >= 17 finds
+    only in OpenSSL 3's legacy provider; without it such a listing is a 500 InternalError."""
+    return {**os.environ, "NODE_OPTIONS": "--openssl-legacy-provider"}
+
+
+class S3rver:
+    """An s3rver (Node.js, npm) child process in its own process group, storing its buckets in
+    ``data_dir``. Signatures are verified against its fixed key pair S3RVER/S3RVER; anonymous
+    requests are allowed, so the helpers below need no signing."""
+
+    def __init__(self, data_dir: Path, log_dir: Path):
+        default = Path.home() / ".cache" / "cairn" / f"tools-s3rver-{_pinned('S3RVER_VERSION')}" / "node_modules" / \
+            ".bin" / "s3rver"
+        exe = os.environ.get("CAIRN_S3RVER") or (str(default) if default.exists() else shutil.which("s3rver"))
+        if not exe:
+            pytest.fail(f"s3rver not found at {default} or on PATH (scripts/install-deps.sh installs it)",
+                        pytrace=False)
+        data_dir.mkdir(parents=True, exist_ok=True)
+        log_dir.mkdir(parents=True, exist_ok=True)
+        last = ""
+        for _ in range(3):
+            self.port = free_port()
+            self.endpoint = f"http://127.0.0.1:{self.port}"
+            self._log = open(log_dir / f"s3rver-{self.port}.log", "wb")
+            self.proc = subprocess.Popen([exe, "-d", str(data_dir), "-a", "127.0.0.1", "-p", str(self.port), "-s"],
+                                         stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                         start_new_session=True, env=s3rver_process_env())
+            deadline = time.time() + 30
+            while time.time() < deadline and self.proc.poll() is None:
+                try:
+                    urllib.request.urlopen(self.endpoint + "/", timeout=1).read()
+                    return
+                except Exception as e:  # noqa: BLE001 - not up yet
+                    last = str(e)
+                    time.sleep(0.2)
+            self.stop()
+        pytest.fail(f"s3rver did not start ({last}); see {log_dir}", pytrace=False)
+
+    def _call(self, method: str, path: str, data: bytes | None = None) -> bytes:
+        req = urllib.request.Request(self.endpoint + path, data=data, method=method)
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            return resp.read()
+
+    def create_bucket(self, name: str) -> None:
+        self._call("PUT", f"/{name}", b"")
+
+    def keys(self, bucket: str, prefix: str = "") -> list[str]:
+        """Every key under the prefix (ListObjectsV2, all pages)."""
+        import xml.etree.ElementTree as ET
+
+        keys, token = [], None
+        while True:
+            q = f"list-type=2&prefix={urllib.parse.quote(prefix, safe='')}"
+            if token:
+                q += f"&continuation-token={urllib.parse.quote(token, safe='')}"
+            root = ET.fromstring(self._call("GET", f"/{bucket}?{q}"))
+            ns = root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
+            keys += [c.findtext(f"{ns}Key") for c in root.findall(f"{ns}Contents")]
+            if (root.findtext(f"{ns}IsTruncated") or "false") != "true":
+                return keys
+            token = root.findtext(f"{ns}NextContinuationToken")
+
+    def get(self, bucket: str, key: str) -> bytes:
+        return self._call("GET", f"/{bucket}/{urllib.parse.quote(key)}")
 
     def stop(self) -> None:
         if self.proc.poll() is None:

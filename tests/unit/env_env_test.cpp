@@ -21,6 +21,25 @@ TEST(PosixEnv, AtomicWriteReplacesContentAndLeavesNoTemp) {
   EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 1);
 }
 
+TEST(PosixEnv, WriteAtFillsRangesInAnyOrderBesideAppends) {
+  TempDir dir;
+  env::PosixEnv e;
+  std::string p = dir / "w.bin";
+  auto f = e.open_write(p, 0644);
+  ASSERT_TRUE(f);
+  ASSERT_TRUE((*f)->append("head-"));
+  ASSERT_TRUE((*f)->write_at(10, "tail"));  // past the end: the gap is filled later
+  ASSERT_TRUE((*f)->write_at(5, "MIDDL"));
+  ASSERT_TRUE((*f)->close());
+  EXPECT_EQ(*e.read_file(p), "head-MIDDLtail");
+  // An append-only file refuses positional writes (Linux would append them).
+  auto a = e.open_append(dir / "log", 0644);
+  ASSERT_TRUE(a);
+  auto st = (*a)->write_at(0, "x");
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error().code(), ErrorCode::invalid_input);
+}
+
 TEST(PosixEnv, StatMissingIsEmptyNotError) {
   TempDir dir;
   env::PosixEnv e;

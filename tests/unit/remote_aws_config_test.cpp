@@ -567,6 +567,19 @@ TEST_F(S3SettingsTest, MultipartSizesAndConcurrency) {
   EXPECT_EQ(parse("s3://b", {{"multipart_chunksize", "6MB"}})->multipart_chunksize, 6u << 20);
 }
 
+TEST_F(S3SettingsTest, DownloadPartSize) {
+  EXPECT_EQ(parse("s3://b")->download_part_size, 64u << 20);
+  EXPECT_EQ(parse("s3://b", {{"download_part_size", "256MB"}})->download_part_size, 256u << 20);
+  EXPECT_EQ(parse("s3://b", {{"download_part_size", "8GB"}})->download_part_size, 8ull << 30);
+  auto tiny = parse("s3://b", {{"download_part_size", "512KB"}});
+  ASSERT_FALSE(tiny);
+  EXPECT_NE(tiny.error().message().find("at least 1MiB"), std::string::npos) << tiny.error().message();
+  EXPECT_FALSE(parse("s3://b", {{"download_part_size", "big"}}));
+  config_file("[default]\ns3 =\n  download_part_size = 16MB\n");
+  EXPECT_EQ(parse("s3://b")->download_part_size, 16u << 20);
+  EXPECT_EQ(parse("s3://b", {{"download_part_size", "2MB"}})->download_part_size, 2u << 20);
+}
+
 TEST_F(S3SettingsTest, AnonymousAndCredentials) {
   auto none = parse("s3://b");
   ASSERT_TRUE(none);

@@ -483,9 +483,16 @@ TEST_F(S3MotoTest, RangedReadsAcrossParts) {
   auto past = r->get_bytes("ranged", ByteRange{data.size() + 10, 5});
   ASSERT_OK(past);
   EXPECT_EQ(*past, "");
-  // get_file of an object above the threshold: parallel ranges, same bytes.
+  // get_file of an object of one download part: one stream, same bytes.
   ASSERT_OK(r->get_file("ranged", m_tmp / "ranged", nullptr));
   EXPECT_TRUE(read_file(m_tmp / "ranged") == data);
+  // Parts of 1 MiB: a cut first stream and 11 parallel ranges, same bytes.
+  auto split = open("", {{"download_part_size", "1MB"}, {"max_concurrent_requests", "3"}});
+  ASSERT_TRUE(split);
+  std::atomic<std::uint64_t> down{0};
+  ASSERT_OK(split->get_file("ranged", m_tmp / "ranged-split", [&](std::uint64_t d) { down += d; }));
+  EXPECT_TRUE(read_file(m_tmp / "ranged-split") == data);
+  EXPECT_EQ(down.load(), data.size());
 }
 
 TEST_F(S3MotoTest, ListingPaginatesPastOneThousandKeys) {
@@ -793,8 +800,9 @@ void exercise_every_request(Remote& r, const std::string& tmp) {
 }
 
 TEST_F(S3AuthTest, EveryRequestKindIsSignedCorrectly) {
-  auto r =
-      open_s3_remote(spec(m_moto->user, {{"multipart_threshold", "5MB"}, {"multipart_chunksize", "5MB"}}));
+  auto r = open_s3_remote(spec(m_moto->user, {{"multipart_threshold", "5MB"},
+                                              {"multipart_chunksize", "5MB"},
+                                              {"download_part_size", "4MB"}}));
   ASSERT_OK(r);
   exercise_every_request(**r, m_tmp.path());
   auto buckets = list_s3_buckets(spec(m_moto->user));  // GET /
@@ -1216,6 +1224,111 @@ TEST(S3Canned, FailedMultipartUploadIsAborted) {
     if (q.method == "PUT") {
       EXPECT_EQ(q.headers.at("content-md5"), aws::content_md5(std::string(5 << 20, 'q')));
     }
+}
+
+// An object served whole to a plain GET and in slices to ranged ones (If-Match checked
+// against its ETag, as S3 does); `etag` may change to simulate a replaced object.
+struct RangeServing {
+  std::string data;
+  std::string etag = "\"e1\"";
+  std::string current_etag = "\"e1\"";
+  CannedResponse operator()(const RecordedRequest& req) const {
+    if (req.method != "GET") return CannedResponse{404, {}, error_xml("NoSuchKey", "no"), false};
+    auto range = req.headers.find("range");
+    if (range == req.headers.end())
+      return CannedResponse{200, {{"ETag", current_etag}}, data, false};
+    auto match = req.headers.find("if-match");
+    if (match != req.headers.end() && match->second != current_etag)
+      return CannedResponse{412, {}, error_xml("PreconditionFailed", "etag"), false};
+    std::string spec = range->second.substr(6);  // "bytes="
+    std::uint64_t first = std::stoull(spec.substr(0, spec.find('-')));
+    std::uint64_t last = std::stoull(spec.substr(spec.find('-') + 1));
+    return CannedResponse{206,
+                          {{"ETag", current_etag},
+                           {"Content-Range", "bytes " + std::to_string(first) + "-" + std::to_string(last) + "/" +
+                                                 std::to_string(data.size())}},
+                          data.substr(first, last - first + 1),
+                          false};
+  }
+};
+
+std::string patterned(std::size_t n) {
+  std::string s(n, '\0');
+  for (std::size_t i = 0; i < n; ++i) s[i] = static_cast<char>((i * 2654435761u) >> 13);
+  return s;
+}
+
+TEST(S3Download, ObjectOfOnePartOrLessIsOnePlainGet) {
+  for (std::size_t size : {std::size_t{0}, std::size_t{1000}, std::size_t{1} << 20}) {
+    SCOPED_TRACE(size);
+    RangeServing serving{patterned(size)};
+    CannedServer server([&](const RecordedRequest& req) { return serving(req); });
+    auto r = open_canned(server, {{"download_part_size", "1MB"}});
+    TempDir tmp;
+    ASSERT_OK(r->get_file("k", tmp / "out", nullptr));
+    EXPECT_TRUE(read_file(tmp / "out") == serving.data);
+    auto reqs = server.requests();
+    ASSERT_EQ(reqs.size(), 1u);
+    EXPECT_EQ(reqs[0].headers.count("range"), 0u) << "no Range: an empty object needs no special case";
+  }
+}
+
+TEST(S3Download, LargerObjectIsCutFirstStreamPlusRangesOfThePartSizeWithIfMatch) {
+  RangeServing serving{patterned((5u << 20) + 123)};
+  CannedServer server([&](const RecordedRequest& req) { return serving(req); });
+  auto r = open_canned(server, {{"download_part_size", "1MB"}, {"max_concurrent_requests", "3"}});
+  TempDir tmp;
+  std::atomic<std::uint64_t> progress{0};
+  ASSERT_OK(r->get_file("k", tmp / "out", [&](std::uint64_t n) { progress += n; }));
+  EXPECT_TRUE(read_file(tmp / "out") == serving.data);
+  EXPECT_EQ(progress.load(), serving.data.size());
+  auto reqs = server.requests();
+  ASSERT_EQ(reqs.size(), 6u);  // the plain GET (kept: 1 MiB) + 5 ranges
+  std::vector<std::string> ranges;
+  int plain = 0;
+  for (const auto& q : reqs) {
+    if (!q.headers.count("range")) {
+      ++plain;
+      continue;
+    }
+    ranges.push_back(q.headers.at("range"));
+    EXPECT_EQ(q.headers.at("if-match"), "\"e1\"");
+  }
+  EXPECT_EQ(plain, 1);
+  std::sort(ranges.begin(), ranges.end());
+  EXPECT_EQ(ranges, (std::vector<std::string>{"bytes=1048576-2097151", "bytes=2097152-3145727",
+                                              "bytes=3145728-4194303", "bytes=4194304-5242879",
+                                              "bytes=5242880-5243002"}));
+  // max_concurrent_requests = 1: no ranges, one stream.
+  CannedServer single([&](const RecordedRequest& req) { return serving(req); });
+  auto one = open_canned(single, {{"download_part_size", "1MB"}, {"max_concurrent_requests", "1"}});
+  ASSERT_OK(one->get_file("k", tmp / "one", nullptr));
+  EXPECT_TRUE(read_file(tmp / "one") == serving.data);
+  EXPECT_EQ(single.requests().size(), 1u);
+}
+
+TEST(S3Download, ObjectReplacedMidDownloadIsAConflictAndLeavesNoFile) {
+  RangeServing serving{patterned(3u << 20)};
+  serving.current_etag = "\"e1\"";
+  std::atomic<int> gets{0};
+  CannedServer server([&](const RecordedRequest& req) {
+    RangeServing now = serving;
+    if (gets++ > 0) now.current_etag = "\"e2\"";  // replaced after the first response
+    return now(req);
+  });
+  auto r = open_canned(server, {{"download_part_size", "1MB"}});
+  TempDir tmp;
+  auto st = r->get_file("k", tmp / "out", nullptr);
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error().code(), ErrorCode::conflict) << st.error().message();
+  EXPECT_FALSE(std::filesystem::exists(tmp / "out"));
+}
+
+TEST(S3Download, RangesAfterTheFirstPart) {
+  EXPECT_TRUE(s3::download_ranges(10, 10).empty());
+  EXPECT_TRUE(s3::download_ranges(0, 10).empty());
+  EXPECT_EQ(s3::download_ranges(25, 10), (std::vector<s3::ByteSpan>{{10, 20}, {20, 25}}));
+  EXPECT_EQ(s3::download_ranges(30, 10), (std::vector<s3::ByteSpan>{{10, 20}, {20, 30}}));
 }
 
 // ---------------------------------------------------------------------------------------

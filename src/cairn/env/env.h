@@ -62,6 +62,10 @@ class WritableFile {
  public:
   virtual ~WritableFile() = default;
   virtual Status append(std::string_view data) = 0;
+  // Writes `data` at byte `offset` (pwrite): the append position does not move, the file
+  // grows as needed (a gap reads as zeros until written). Several threads may write disjoint
+  // ranges at once. Only for files from open_write/create_new (invalid_input on open_append's).
+  virtual Status write_at(std::uint64_t offset, std::string_view data) = 0;
   virtual Status sync() = 0;
   virtual Status close() = 0;
 };

@@ -17,6 +17,10 @@ class FaultWritable : public WritableFile {
     TRY_STATUS(m_env->on_write(m_path, data.size()));
     return m_base->append(data);
   }
+  Status write_at(std::uint64_t offset, std::string_view data) override {
+    TRY_STATUS(m_env->on_write(m_path, data.size()));
+    return m_base->write_at(offset, data);
+  }
   Status sync() override { return m_base->sync(); }
   Status close() override { return m_base->close(); }
 

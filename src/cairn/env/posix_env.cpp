@@ -40,9 +40,12 @@ class PosixReadable : public ReadableFile {
   std::string m_path;
 };
 
+enum class AppendOnly { no, yes };
+
 class PosixWritable : public WritableFile {
  public:
-  PosixWritable(int fd, std::string path) : m_fd(fd), m_path(std::move(path)) {}
+  PosixWritable(int fd, std::string path, AppendOnly append_only = AppendOnly::no)
+      : m_fd(fd), m_path(std::move(path)), m_append_only(append_only) {}
   ~PosixWritable() override {
     if (m_fd >= 0) ::close(m_fd);
   }
@@ -56,6 +59,25 @@ class PosixWritable : public WritableFile {
         return errno_error(errno, "writing " + m_path);
       }
       p += w;
+      left -= static_cast<std::size_t>(w);
+    }
+    return ok();
+  }
+  Status write_at(std::uint64_t offset, std::string_view data) override {
+    // O_APPEND makes Linux's pwrite append whatever the offset: refuse instead.
+    if (m_append_only == AppendOnly::yes)
+      return make_error(ErrorCode::invalid_input, "positional write to append-only " + m_path);
+    const char* p = data.data();
+    std::size_t left = data.size();
+    auto at = static_cast<off_t>(offset);
+    while (left > 0) {
+      ssize_t w = ::pwrite(m_fd, p, left, at);
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        return errno_error(errno, "writing " + m_path);
+      }
+      p += w;
+      at += w;
       left -= static_cast<std::size_t>(w);
     }
     return ok();
@@ -74,6 +96,7 @@ class PosixWritable : public WritableFile {
  private:
   int m_fd;
   std::string m_path;
+  AppendOnly m_append_only;
 };
 
 class PosixMapped : public MappedFile {
@@ -315,7 +338,7 @@ Expected<std::unique_ptr<WritableFile>> PosixEnv::open_append(const std::string&
                                                               std::uint32_t mode) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, mode);
   if (fd < 0) return errno_error(errno, "opening " + path);
-  return std::unique_ptr<WritableFile>(new PosixWritable(fd, path));
+  return std::unique_ptr<WritableFile>(new PosixWritable(fd, path, AppendOnly::yes));
 }
 
 Expected<std::unique_ptr<WritableFile>> PosixEnv::create_new(const std::string& path,

@@ -36,6 +36,7 @@ struct Exchange {
   std::string_view memory_body;  // remaining in-memory body
   std::optional<Error> reader_error;
   std::optional<Error> writer_error;
+  bool body_started = false;
 };
 
 bool is_success(CURL* handle) {
@@ -48,6 +49,17 @@ size_t on_write(char* data, size_t size, size_t count, void* user) {
   auto* ex = static_cast<Exchange*>(user);
   std::size_t n = size * count;
   if (ex->request->writer && is_success(ex->handle)) {
+    if (!ex->body_started) {
+      ex->body_started = true;
+      if (ex->request->on_headers) {
+        curl_easy_getinfo(ex->handle, CURLINFO_RESPONSE_CODE, &ex->response->status);
+        auto st = ex->request->on_headers(*ex->response);
+        if (!st) {
+          ex->writer_error = st.error();
+          return 0;  // CURLE_WRITE_ERROR
+        }
+      }
+    }
     auto st = ex->request->writer(std::string_view(data, n));
     if (!st) {
       ex->writer_error = st.error();

@@ -17,7 +17,9 @@
 // - The request body comes from `body` (in memory) or from `reader` (streamed, exactly
 //   `body_size` bytes; CURLOPT_READFUNCTION, no whole file in memory). "Expect:
 //   100-continue" is disabled. The response body goes to `writer` for 2xx statuses (streamed)
-//   and into HttpResponse::body otherwise (or always when there is no writer).
+//   and into HttpResponse::body otherwise (or always when there is no writer). With a writer,
+//   `on_headers` (optional) sees the 2xx response's status and headers once, just before the
+//   first body byte (never for an empty body); its error aborts the exchange like a writer's.
 // - Messages name the host, never the full URL's path or query, nor any header value.
 // Thread-safe: perform() may be called from any number of threads at once.
 #pragma once
@@ -51,6 +53,10 @@ using BodyReader = std::function<Expected<std::size_t>(char* buf, std::size_t n)
 // Receives a piece of a successful (2xx) response body.
 using BodyWriter = std::function<Status(std::string_view chunk)>;
 
+struct HttpResponse;
+// Sees a successful response's status and headers before its body (HttpRequest::on_headers).
+using HeadersHook = std::function<Status(const HttpResponse& head)>;
+
 struct HttpRequest {
   std::string method = "GET";  // GET, HEAD, PUT, POST, DELETE
   std::string url;
@@ -59,6 +65,7 @@ struct HttpRequest {
   BodyReader reader;
   std::uint64_t body_size = 0;  // with reader
   BodyWriter writer;
+  HeadersHook on_headers;  // with writer
   FollowRedirects redirects = FollowRedirects::no;
 };
 

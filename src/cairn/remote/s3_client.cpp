@@ -89,6 +89,7 @@ Expected<http::HttpResponse> S3Client::exchange(const S3Call& call) {
   request.reader = call.reader;
   request.body_size = call.body_size;
   request.writer = call.writer;
+  request.on_headers = call.on_headers;
 
   aws::NameValues headers = call.headers;
   headers.emplace_back("host", host);

@@ -38,6 +38,7 @@ struct S3Call {
   http::BodyReader reader;  // streamed body of body_size bytes (then `body` is unused)
   std::uint64_t body_size = 0;
   http::BodyWriter writer;  // receives a 2xx response body (else it is in http::HttpResponse::body)
+  http::HeadersHook on_headers;  // with writer: the 2xx status and headers before the body
 };
 
 class S3Client {

@@ -1,14 +1,13 @@
-// Streamed and parallel ranged downloads; see s3_download.h.
+// Streamed first GET, then parallel ranges written at their offsets; see s3_download.h.
 #include "cairn/remote/s3_download.h"
 
 #include <algorithm>
 #include <atomic>
-#include <condition_variable>
-#include <cstdlib>
+#include <charconv>
 #include <mutex>
 #include <optional>
-
-#include "cairn/util/thread_pool.h"
+#include <thread>
+#include <vector>
 
 namespace cairn::remote::s3 {
 
@@ -18,103 +17,115 @@ std::string range_header(std::uint64_t first, std::uint64_t last) {
   return "bytes=" + std::to_string(first) + "-" + std::to_string(last);
 }
 
+std::optional<std::uint64_t> parse_length(std::string_view text) {
+  std::uint64_t v = 0;
+  if (text.empty()) return std::nullopt;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || p != text.data() + text.size()) return std::nullopt;
+  return v;
+}
+
 }  // namespace
+
+std::vector<ByteSpan> download_ranges(std::uint64_t total, std::uint64_t part_size) {
+  std::vector<ByteSpan> out;
+  if (part_size == 0) return out;
+  for (std::uint64_t begin = part_size; begin < total; begin += part_size)
+    out.push_back({begin, std::min(total, begin + part_size)});
+  return out;
+}
 
 Status download_to_file(S3Client& client, const std::string& full_key, const std::string& display,
                         env::WritableFile& out, const ByteProgress& progress) {
   const S3Settings& s = client.settings();
-  std::string what = "downloading " + display;
-  const std::uint64_t first_len = std::max<std::uint64_t>(1, s.multipart_threshold);
+  const std::string what = "downloading " + display;
+  const std::uint64_t part = std::max<std::uint64_t>(1, s.download_part_size);
+  const std::size_t streams = static_cast<std::size_t>(std::max(1, s.max_concurrent_requests));
 
-  auto stream_writer = [&](std::string_view chunk) -> Status {
-    TRY_STATUS(out.append(chunk));
-    if (progress) progress(chunk.size());
-    return ok();
-  };
-  S3Call first;
-  first.key = full_key;
-  first.headers = {{"range", range_header(0, first_len - 1)}};
-  first.writer = stream_writer;
-  ASSIGN_OR_RETURN(http::HttpResponse resp, client.exchange(first));
-  if (resp.status == 416) {
-    // An empty object has no byte 0; fetch it whole.
-    S3Call whole;
-    whole.key = full_key;
-    whole.writer = stream_writer;
-    TRY_STATUS(client.send(whole, what));
-    return ok();
-  }
-  if (resp.status == 200) return ok();
-  if (resp.status != 206) return std::unexpected(client.error_for(resp, what));
-
-  auto total = content_range_total(resp.header("content-range"));
-  if (!total) return make_error(ErrorCode::corrupt, what + ": 206 response without a usable Content-Range");
-  if (*total <= first_len) return ok();
-
-  const std::string etag = resp.header("etag");
-  const std::uint64_t chunk = s.multipart_chunksize;
-  const std::uint64_t rest = *total - first_len;
-  const std::uint64_t parts = (rest + chunk - 1) / chunk;
-
+  // Ranges after the first part; filled (and the workers started) once the first response's
+  // headers show an object larger than one part.
+  std::vector<ByteSpan> rest;
+  std::string etag;
   std::mutex mu;
-  std::condition_variable turn_cv;
-  std::uint64_t next_part = 0;      // next range to fetch
-  std::uint64_t next_to_write = 0;  // next range to append
+  std::size_t next = 0;
   std::optional<Error> first_error;
   std::atomic<bool> failed{false};
   auto fail = [&](Error e) {
     std::lock_guard lock(mu);
     if (!first_error) first_error = std::move(e);
     failed = true;
-    turn_cv.notify_all();
   };
-
-  auto worker = [&](std::size_t) {
-    std::string buffer;
+  auto worker = [&] {
     while (!failed) {
-      std::uint64_t index;
+      ByteSpan span;
       {
         std::lock_guard lock(mu);
-        if (next_part >= parts) return;
-        index = next_part++;
+        if (next >= rest.size()) return;
+        span = rest[next++];
       }
-      std::uint64_t begin = first_len + index * chunk;
-      std::uint64_t len = std::min(chunk, *total - begin);
-      buffer.clear();
-      buffer.reserve(len);
+      std::uint64_t at = span.begin;
       S3Call get;
       get.key = full_key;
-      get.headers = {{"range", range_header(begin, begin + len - 1)}};
+      get.headers = {{"range", range_header(span.begin, span.end - 1)}};
       if (!etag.empty()) get.headers.emplace_back("if-match", etag);
       get.writer = [&](std::string_view piece) -> Status {
         if (failed) return make_error(ErrorCode::io, what + ": cancelled");
-        buffer.append(piece);
+        if (at + piece.size() > span.end)
+          return make_error(ErrorCode::unavailable, what + ": range response longer than asked");
+        TRY_STATUS(out.write_at(at, piece));
+        at += piece.size();
         if (progress) progress(piece.size());
         return ok();
       };
-      auto got = client.send(get, what + " (range " + std::to_string(begin) + "-)");
+      auto got = client.send(get, what + " (range " + std::to_string(span.begin) + "-)");
       if (!got) return fail(got.error());
-      if (got->status != 206 || buffer.size() != len) {
-        return fail(Error(ErrorCode::unavailable, what + ": short or unexpected range response (" +
-                                                      std::to_string(got->status) + ", " +
-                                                      std::to_string(buffer.size()) + " of " +
-                                                      std::to_string(len) + " bytes)"));
+      if (got->status != 206 || at != span.end) {
+        return fail(Error(ErrorCode::unavailable,
+                          what + ": short or unexpected range response (" + std::to_string(got->status) + ", " +
+                              std::to_string(at - span.begin) + " of " + std::to_string(span.end - span.begin) +
+                              " bytes)"));
       }
-      std::unique_lock lock(mu);
-      turn_cv.wait(lock, [&] { return failed || next_to_write == index; });
-      if (failed) return;
-      auto st = out.append(buffer);  // in order; the lock keeps other writers waiting
-      if (!st) {
-        lock.unlock();
-        return fail(st.error().with_context(what));
-      }
-      ++next_to_write;
-      turn_cv.notify_all();
     }
   };
-  std::size_t threads =
-      static_cast<std::size_t>(std::min<std::uint64_t>(parts, std::max(1, s.max_concurrent_requests)));
-  parallel_for(threads, threads, worker);
+  std::vector<std::thread> helpers;
+
+  // The first, plain GET. When its headers announce more than one part, it keeps the first
+  // part only (then it is cut) while streams - 1 helper threads fetch the other ranges.
+  std::uint64_t keep = UINT64_MAX;
+  std::uint64_t written = 0;
+  bool cut = false;
+  S3Call first;
+  first.key = full_key;
+  first.on_headers = [&](const http::HttpResponse& head) -> Status {
+    auto length = parse_length(head.header("content-length"));
+    if (head.status != 200 || !length || *length <= part || streams < 2) return ok();
+    rest = download_ranges(*length, part);
+    etag = head.header("etag");
+    keep = part;
+    std::size_t n = std::min(rest.size(), streams - 1);
+    for (std::size_t i = 0; i < n; ++i) helpers.emplace_back(worker);
+    return ok();
+  };
+  first.writer = [&](std::string_view chunk) -> Status {
+    if (failed) return make_error(ErrorCode::io, what + ": cancelled");
+    if (written + chunk.size() > keep) chunk = chunk.substr(0, keep - written);
+    TRY_STATUS(out.append(chunk));
+    written += chunk.size();
+    if (progress) progress(chunk.size());
+    if (written == keep) {
+      cut = true;
+      return make_error(ErrorCode::io, what + ": first part complete");  // stops this stream
+    }
+    return ok();
+  };
+  auto resp = client.send(first, what);
+  if (cut)
+    worker();  // this thread joins the helpers on the remaining ranges
+  else if (!resp)
+    fail(resp.error());
+  else if (!rest.empty())
+    fail(Error(ErrorCode::unavailable, what + ": the first response ended before its first part"));
+  for (auto& t : helpers) t.join();
   if (first_error) return std::unexpected(*first_error);
   return ok();
 }

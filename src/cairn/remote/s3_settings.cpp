@@ -235,6 +235,11 @@ Expected<S3Settings> parse_s3_settings(const RemoteSpec& spec, BucketRequired bu
         ErrorCode::invalid_input,
         s.display_url + ": multipart_chunksize must be between 5MiB and 5GiB (S3's part size limits)");
   s.multipart_chunksize = *chunk;
+  auto download_part = size_setting(spec, *aws, "download_part_size", 64ull << 20);
+  if (!download_part) return context(download_part.error());
+  if (*download_part < (1ull << 20))
+    return make_error(ErrorCode::invalid_input, s.display_url + ": download_part_size must be at least 1MiB");
+  s.download_part_size = *download_part;
   const std::string* conc = find_option(spec, "max_concurrent_requests");
   if (!conc) {
     auto it = aws->s3.find("max_concurrent_requests");

@@ -15,6 +15,9 @@
 //                                                 chunksize 5MiB..5GiB); else the AWS config
 //                                                 profile's s3 block; else 8 MiB
 //   max_concurrent_requests (default 4)        -> parallel parts per transfer (same fallback)
+//   download_part_size (default 64MiB, >= 1MiB) -> cairn option: downloads of larger objects
+//                                                 are split into ranges of this size
+//                                                 (s3_download.h; same fallback)
 // Unknown keys are ignored (the same section holds DVC's own keys: jobs, verify, ...).
 // sse_customer_key/sse_customer_algorithm (SSE-C) are rejected with invalid_input rather
 // than ignored, so data is never silently stored without the encryption asked for.
@@ -64,6 +67,7 @@ struct S3Settings {
   std::uint64_t multipart_threshold = 8ull << 20;
   std::uint64_t multipart_chunksize = 8ull << 20;
   int max_concurrent_requests = 4;
+  std::uint64_t download_part_size = 64ull << 20;
 };
 
 Expected<S3Settings> parse_s3_settings(const RemoteSpec& spec, BucketRequired bucket_required,

@@ -114,6 +114,16 @@ void insert_v1(sqlite3* db, const ArtifactRecord& r) {
   }
 }
 
+// "model" version 1 by user-a, ticket AB-1, infos.seed 7: the parent record of the migration tests.
+ArtifactRecord first_model() {
+  auto a = record("user-a", "2024-05-01T10:00:00Z");
+  a.name = "model";
+  a.version = 1;
+  a.labels.ticket = "AB-1";
+  a.labels.infos = {{"seed", 7}};
+  return a;
+}
+
 void exec_ok(sqlite3* db, const std::string& sql) {
   char* err = nullptr;
   ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
@@ -153,11 +163,7 @@ std::int64_t scalar(const std::string& path, const char* sql) {
 TEST(CatalogSqlite, MigratesVersion2FilesInPlace) {
   cairn::testing::TempDir dir;
   std::string path = dir / "v2.db";
-  auto a = record("user-a", "2024-05-01T10:00:00Z");
-  a.name = "model";
-  a.version = 1;
-  a.labels.ticket = "AB-1";
-  a.labels.infos = {{"seed", 7}};
+  auto a = first_model();
   auto b = record("user-b", "2024-05-02T10:00:00Z");
   b.argv = {"train.py", "--fast"};
   b.based_on = {a.artifact_id};
@@ -204,11 +210,7 @@ TEST(CatalogSqlite, MigratesVersion2FilesInPlace) {
 TEST(CatalogSqlite, MigratesVersion1FilesInPlace) {
   cairn::testing::TempDir dir;
   std::string path = dir / "v1.db";
-  auto a = record("user-a", "2024-05-01T10:00:00Z");
-  a.name = "model";
-  a.version = 1;
-  a.labels.ticket = "AB-1";
-  a.labels.infos = {{"seed", 7}};
+  auto a = first_model();
   auto b = record("user-b", "2024-05-02T10:00:00Z");
   b.name = "model";
   b.version = 2;

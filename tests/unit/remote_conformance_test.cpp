@@ -5,6 +5,7 @@
 #include <map>
 #include <thread>
 
+#include "cairn/util/md5.h"
 #include "remote_conformance.h"
 
 namespace cairn::testing {
@@ -118,6 +119,26 @@ TEST_P(RemoteConformance, PutAndGetMultiMebibyteFile) {
   auto again = r().get_bytes("files/md5/ab/big2");
   ASSERT_OK(again);
   EXPECT_TRUE(*again == data);
+}
+
+// get_file_hashed writes what get_file writes and, where the backend hashes while
+// downloading, returns the MD5 of exactly those bytes (small: inline; over 8 MiB: trailing).
+TEST_P(RemoteConformance, GetFileHashedWritesTheBytesAndTheirMd5) {
+  for (std::size_t size : {std::size_t{0}, std::size_t{70000}, std::size_t{(9u << 20) + 11}}) {
+    SCOPED_TRACE(size);
+    const std::string data = pattern(size, 7);
+    const std::string key = "files/md5/cd/h" + std::to_string(size);
+    write_file(local("h.bin"), data);
+    ASSERT_OK(r().put_file(key, local("h.bin"), nullptr));
+    write_file(local("h.out"), std::string(size + 100, 'x'));  // truncated like get_file
+    std::atomic<std::uint64_t> total{0};
+    auto got = r().get_file_hashed(key, local("h.out"), [&](std::uint64_t d) { total += d; });
+    ASSERT_OK(got);
+    EXPECT_TRUE(read_file(local("h.out")) == data);
+    EXPECT_EQ(total.load(), data.size());
+    if (got->has_value()) EXPECT_EQ(**got, md5_hex(data));
+  }
+  EXPECT_CODE(r().get_file_hashed("no/such/key", local("x"), nullptr), ErrorCode::not_found);
 }
 
 TEST_P(RemoteConformance, GetByteRanges) {

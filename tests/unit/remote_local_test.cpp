@@ -10,6 +10,7 @@
 #include "cairn/env/posix_env.h"
 #include "cairn/remote/local_remote.h"
 #include "cairn/remote/registry.h"
+#include "cairn/util/md5.h"
 #include "remote_conformance.h"
 
 using namespace cairn;
@@ -251,4 +252,24 @@ TEST(LocalRemote, RefusesToRemoveFilesystemRoot) {
   auto s = r.remove_root(Remote::Force::yes);
   ASSERT_FALSE(s);
   EXPECT_EQ(s.error().code(), ErrorCode::invalid_input);
+}
+
+// The local remote hashes while it copies (the pull path then skips its second read), also
+// through the registry's retry/limit/counting wrappers.
+TEST(LocalRemote, GetFileHashedReturnsTheDigestDirectlyAndThroughTheWrappers) {
+  TempDir dir;
+  const std::string small = big(5000), large = big((9 << 20) + 1);
+  LocalRemote direct(&g_posix, dir / "store");
+  ASSERT_TRUE(direct.put_bytes("s", small));
+  ASSERT_TRUE(direct.put_bytes("l", large));
+  auto wrapped = remote::open_remote({"file://" + (dir / "store"), {}, ""});
+  ASSERT_TRUE(wrapped) << wrapped.error().message();
+  for (Remote* r : {static_cast<Remote*>(&direct), wrapped->get()}) {
+    for (const auto& [key, data] : {std::pair<std::string, std::string>{"s", small}, {"l", large}}) {
+      auto got = r->get_file_hashed(key, dir / "out", nullptr);
+      ASSERT_TRUE(got) << got.error().message();
+      ASSERT_TRUE(got->has_value()) << key;
+      EXPECT_EQ(**got, md5_hex(data)) << key;
+    }
+  }
 }

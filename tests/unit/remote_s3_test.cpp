@@ -1307,6 +1307,38 @@ TEST(S3Download, LargerObjectIsCutFirstStreamPlusRangesOfThePartSizeWithIfMatch)
   EXPECT_EQ(single.requests().size(), 1u);
 }
 
+// get_file_hashed: the digest of exactly the bytes written, for a single stream hashed inline,
+// a single big stream hashed by the trailing thread, and a cut first stream plus ranges that
+// complete out of order (the completed-prefix bookkeeping).
+TEST(S3Download, HashedDownloadReturnsTheMd5OfTheBytesForEveryShape) {
+  struct Shape {
+    std::size_t size;
+    const char* part;
+    const char* streams;
+    std::size_t requests;
+  };
+  for (const Shape& s : {Shape{0, "1MB", "4", 1}, Shape{70000, "1MB", "4", 1},
+                         Shape{(9u << 20) + 5, "64MB", "4", 1},    // > k_trailing_hash_min, one stream
+                         Shape{(9u << 20) + 5, "1MB", "1", 1},     // one stream: no ranges
+                         Shape{(5u << 20) + 123, "1MB", "3", 6},   // ranges, inline threshold not reached
+                         Shape{(13u << 20) + 7, "1MB", "4", 14}}) {  // ranges, bigger than the threshold
+    SCOPED_TRACE(s.size);
+    SCOPED_TRACE(s.streams);
+    RangeServing serving{patterned(s.size)};
+    CannedServer server([&](const RecordedRequest& req) { return serving(req); });
+    auto r = open_canned(server, {{"download_part_size", s.part}, {"max_concurrent_requests", s.streams}});
+    TempDir tmp;
+    std::atomic<std::uint64_t> progress{0};
+    auto got = r->get_file_hashed("k", tmp / "out", [&](std::uint64_t n) { progress += n; });
+    ASSERT_OK(got);
+    ASSERT_TRUE(got->has_value()) << "S3 hashes while downloading";
+    EXPECT_EQ(**got, md5_hex(serving.data));
+    EXPECT_TRUE(read_file(tmp / "out") == serving.data);
+    EXPECT_EQ(progress.load(), serving.data.size());
+    EXPECT_EQ(server.requests().size(), s.requests);
+  }
+}
+
 TEST(S3Download, ObjectReplacedMidDownloadIsAConflictAndLeavesNoFile) {
   RangeServing serving{patterned(3u << 20)};
   serving.current_etag = "\"e1\"";
@@ -1321,6 +1353,11 @@ TEST(S3Download, ObjectReplacedMidDownloadIsAConflictAndLeavesNoFile) {
   auto st = r->get_file("k", tmp / "out", nullptr);
   ASSERT_FALSE(st);
   EXPECT_EQ(st.error().code(), ErrorCode::conflict) << st.error().message();
+  EXPECT_FALSE(std::filesystem::exists(tmp / "out"));
+  gets = 0;
+  auto hashed = r->get_file_hashed("k", tmp / "out", nullptr);  // the trailing hasher stops cleanly
+  ASSERT_FALSE(hashed);
+  EXPECT_EQ(hashed.error().code(), ErrorCode::conflict) << hashed.error().message();
   EXPECT_FALSE(std::filesystem::exists(tmp / "out"));
 }
 

@@ -112,6 +112,37 @@ class TransferTest : public ::testing::Test {
   void wipe_cache() { fs::remove_all(root + "/.dvc/cache"); }
 };
 
+// A local remote's downloads are hashed while they are copied (inline when small, by a
+// trailing thread above 8 MiB); a tampered object of either size is refused and never cached.
+TEST_F(TransferTest, TamperedRemoteObjectsOfEverySizeAreRefusedAndNeverCached) {
+  std::string big(9u << 20, 'q');
+  for (std::size_t i = 0; i < big.size(); i += 4093) big[i] = static_cast<char>(i >> 7);
+  write_file(root + "/big.bin", big);
+  add({"big.bin"});
+  ASSERT_EQ(do_push().failed, 0u);
+  const std::string a = md5_hex("alpha\n"), b = md5_hex(big);
+  for (const std::string& id : {a, b}) {
+    std::string p = remote_dir + "/" + key_of_md5(id);
+    fs::permissions(p, fs::perms::owner_write, fs::perm_options::add);
+    std::string bytes = read_file(p);
+    bytes[bytes.size() / 2] ^= 1;  // same size, one bit off in the middle
+    write_file(p, bytes);
+  }
+  wipe_cache();
+  auto res = do_fetch();
+  std::set<std::string> refused;
+  for (const auto& f : res.failures) {
+    refused.insert(f.oid);
+    EXPECT_NE(f.message.find("corrupt"), std::string::npos) << f.message;
+  }
+  EXPECT_TRUE(refused.count(a)) << "the small object";
+  EXPECT_TRUE(refused.count(b)) << "the 9 MiB object";
+  auto cache = files_under(root + "/.dvc/cache");
+  EXPECT_FALSE(cache.count(key_of_md5(a)));
+  EXPECT_FALSE(cache.count(key_of_md5(b)));
+  EXPECT_TRUE(cache.count(key_of_md5(md5_hex("bravo\n"))));  // the good ones arrive
+}
+
 TEST_F(TransferTest, PushWritesDvcLayoutFilesThenDirAndNoOpPushAsksAlmostNothing) {
   auto res = do_push();
   EXPECT_EQ(res.transferred, 5u);  // 3 files + the .dir + single.txt, as DVC counts

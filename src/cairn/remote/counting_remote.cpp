@@ -58,4 +58,14 @@ Status CountingRemote::get_file(const std::string& key, const std::string& local
   return ok();
 }
 
+Expected<std::optional<std::string>> CountingRemote::get_file_hashed(const std::string& key,
+                                                                     const std::string& local_path,
+                                                                     const ByteProgress& progress) {
+  std::atomic<std::uint64_t> bytes{0};
+  ASSIGN_OR_RETURN(auto md5, m_inner->get_file_hashed(key, local_path, summing(progress, bytes)));
+  counters().objects_downloaded.fetch_add(1, std::memory_order_relaxed);
+  counters().bytes_downloaded.fetch_add(bytes.load(), std::memory_order_relaxed);
+  return md5;
+}
+
 }  // namespace cairn::remote

@@ -25,6 +25,8 @@ class CountingRemote : public Remote {
   Status put_file(const std::string& key, const std::string& local_path, const ByteProgress& progress) override;
   Expected<std::string> get_bytes(const std::string& key, ByteRange range = {}) override;
   Status get_file(const std::string& key, const std::string& local_path, const ByteProgress& progress) override;
+  Expected<std::optional<std::string>> get_file_hashed(const std::string& key, const std::string& local_path,
+                                                       const ByteProgress& progress) override;
   Status remove(const std::string& key) override { return m_inner->remove(key); }
   Status copy(const std::string& from_key, const std::string& to_key) override {
     return m_inner->copy(from_key, to_key);

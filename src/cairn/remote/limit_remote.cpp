@@ -63,6 +63,12 @@ Status LimitRemote::get_file(const std::string& key, const std::string& local_pa
   return m_inner->get_file(key, local_path, progress);
 }
 
+Expected<std::optional<std::string>> LimitRemote::get_file_hashed(const std::string& key, const std::string& local_path,
+                                                                  const ByteProgress& progress) {
+  Slot slot(m_slots);
+  return m_inner->get_file_hashed(key, local_path, progress);
+}
+
 Status LimitRemote::remove(const std::string& key) {
   Slot slot(m_slots);
   return m_inner->remove(key);

@@ -38,6 +38,8 @@ class LimitRemote : public Remote {
   Status put_file(const std::string& key, const std::string& local_path, const ByteProgress& progress) override;
   Expected<std::string> get_bytes(const std::string& key, ByteRange range = {}) override;
   Status get_file(const std::string& key, const std::string& local_path, const ByteProgress& progress) override;
+  Expected<std::optional<std::string>> get_file_hashed(const std::string& key, const std::string& local_path,
+                                                       const ByteProgress& progress) override;
   Status remove(const std::string& key) override;
   Status copy(const std::string& from_key, const std::string& to_key) override;
   Status make_root() override;

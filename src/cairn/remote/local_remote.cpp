@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "cairn/remote/stream_copy.h"
+#include "cairn/remote/trailing_md5.h"
 #include "cairn/util/path.h"
 
 namespace cairn::remote {
@@ -161,6 +162,33 @@ Status LocalRemote::get_file(const std::string& key, const std::string& local_pa
   ASSIGN_OR_RETURN(auto out, m_env->open_write(local_path));
   TRY_STATUS(stream_copy(**in, *out, progress));
   return out->close();
+}
+
+Expected<std::optional<std::string>> LocalRemote::get_file_hashed(const std::string& key, const std::string& local_path,
+                                                                  const ByteProgress& progress) {
+  ASSIGN_OR_RETURN(auto info, stat(key));
+  if (!info) return make_error(ErrorCode::not_found, "object " + key + " not found in " + m_root);
+  auto in = m_env->open_read(path_of(key));
+  if (!in) {
+    if (in.error().code() == ErrorCode::not_found)
+      return make_error(ErrorCode::not_found, "object " + key + " not found in " + m_root);
+    return std::unexpected(in.error());
+  }
+  ASSIGN_OR_RETURN(auto out, m_env->open_write(local_path));
+  // Small objects are hashed inline as they are copied; big ones by a thread trailing the copy
+  // (reading the new file back from the page cache), so hashing overlaps copying.
+  TrailingMd5 md5(m_env, local_path);
+  const bool trailing = info->size > k_trailing_hash_min;
+  std::uint64_t copied = 0;
+  TRY_STATUS(stream_copy_chunks(**in, *out, [&](std::string_view chunk) {
+    copied += chunk.size();
+    if (trailing) md5.advance(copied);
+    else md5.append(chunk);
+    if (progress) progress(chunk.size());
+  }));
+  TRY_STATUS(out->close());
+  ASSIGN_OR_RETURN(std::string hex, md5.finish(copied));
+  return hex;
 }
 
 Status LocalRemote::remove(const std::string& key) {

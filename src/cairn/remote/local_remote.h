@@ -50,6 +50,8 @@ class LocalRemote : public Remote {
   Status put_file(const std::string& key, const std::string& local_path, const ByteProgress& progress) override;
   Expected<std::string> get_bytes(const std::string& key, ByteRange range = {}) override;
   Status get_file(const std::string& key, const std::string& local_path, const ByteProgress& progress) override;
+  Expected<std::optional<std::string>> get_file_hashed(const std::string& key, const std::string& local_path,
+                                                       const ByteProgress& progress) override;
   Status remove(const std::string& key) override;
   Status make_root() override;
   Status remove_root(Force force) override;

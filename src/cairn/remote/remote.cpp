@@ -130,6 +130,12 @@ std::string redact_url(std::string_view url) {
   return out;
 }
 
+Expected<std::optional<std::string>> Remote::get_file_hashed(const std::string& key, const std::string& local_path,
+                                                             const ByteProgress& progress) {
+  TRY_STATUS(get_file(key, local_path, progress));
+  return std::nullopt;
+}
+
 Status Remote::copy(const std::string& from_key, const std::string& to_key) {
   TRY_STATUS(check_key(from_key));
   TRY_STATUS(check_key(to_key));

@@ -71,6 +71,12 @@ class Remote {
   virtual Expected<std::string> get_bytes(const std::string& key, ByteRange range = {}) = 0;
   virtual Status get_file(const std::string& key, const std::string& local_path,
                           const ByteProgress& progress) = 0;
+  // get_file that also returns the MD5 (32 lowercase hex chars) of the bytes it wrote,
+  // computed while they arrived (trailing_md5.h), so that a caller verifying the download
+  // need not read the file again; nullopt when this backend does not compute it. The
+  // default is get_file and nullopt.
+  virtual Expected<std::optional<std::string>> get_file_hashed(const std::string& key, const std::string& local_path,
+                                                               const ByteProgress& progress);
   virtual Status remove(const std::string& key) = 0;
   // Server-side copy within this remote where the backend has one (S3 CopyObject); the
   // default downloads and re-uploads through memory.

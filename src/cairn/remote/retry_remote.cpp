@@ -146,6 +146,13 @@ Status RetryRemote::get_file(const std::string& key, const std::string& local_pa
   return run<void>([&] { return m_inner->get_file(key, local_path, monotone.attempt()); });
 }
 
+Expected<std::optional<std::string>> RetryRemote::get_file_hashed(const std::string& key, const std::string& local_path,
+                                                                  const ByteProgress& progress) {
+  MonotoneProgress monotone(progress);
+  return run<std::optional<std::string>>(
+      [&] { return m_inner->get_file_hashed(key, local_path, monotone.attempt()); });
+}
+
 Status RetryRemote::remove(const std::string& key) {
   return run<void>([&] { return m_inner->remove(key); });
 }

@@ -36,7 +36,7 @@ std::vector<ByteSpan> download_ranges(std::uint64_t total, std::uint64_t part_si
 }
 
 Status download_to_file(S3Client& client, const std::string& full_key, const std::string& display,
-                        env::WritableFile& out, const ByteProgress& progress) {
+                        env::WritableFile& out, const ByteProgress& progress, TrailingMd5* md5) {
   const S3Settings& s = client.settings();
   const std::string what = "downloading " + display;
   const std::uint64_t part = std::max<std::uint64_t>(1, s.download_part_size);
@@ -50,6 +50,18 @@ Status download_to_file(S3Client& client, const std::string& full_key, const std
   std::size_t next = 0;
   std::optional<Error> first_error;
   std::atomic<bool> failed{false};
+  // For md5 in ranged mode: how far each part (0: the first stream's, then rest[i - 1]) is
+  // written, and the first part not complete yet; the completed prefix of the file is
+  // everything before that part's write position.
+  std::mutex prefix_mu;
+  std::vector<std::uint64_t> part_at, part_end;
+  std::size_t front = 0;
+  auto report = [&](std::size_t part_index, std::uint64_t at) {
+    std::lock_guard lock(prefix_mu);
+    part_at[part_index] = at;
+    while (front < part_at.size() && part_at[front] == part_end[front]) ++front;
+    md5->advance(front < part_at.size() ? part_at[front] : part_end.back());
+  };
   auto fail = [&](Error e) {
     std::lock_guard lock(mu);
     if (!first_error) first_error = std::move(e);
@@ -58,10 +70,12 @@ Status download_to_file(S3Client& client, const std::string& full_key, const std
   auto worker = [&] {
     while (!failed) {
       ByteSpan span;
+      std::size_t part_index = 0;
       {
         std::lock_guard lock(mu);
         if (next >= rest.size()) return;
         span = rest[next++];
+        part_index = next;  // part 0 is the first stream's
       }
       std::uint64_t at = span.begin;
       S3Call get;
@@ -74,6 +88,7 @@ Status download_to_file(S3Client& client, const std::string& full_key, const std
           return make_error(ErrorCode::unavailable, what + ": range response longer than asked");
         TRY_STATUS(out.write_at(at, piece));
         at += piece.size();
+        if (md5) report(part_index, at);
         if (progress) progress(piece.size());
         return ok();
       };
@@ -94,12 +109,21 @@ Status download_to_file(S3Client& client, const std::string& full_key, const std
   std::uint64_t keep = UINT64_MAX;
   std::uint64_t written = 0;
   bool cut = false;
+  bool inline_md5 = md5 != nullptr;  // single stream of a small or unknown size: hash as it comes
   S3Call first;
   first.key = full_key;
   first.on_headers = [&](const http::HttpResponse& head) -> Status {
     auto length = parse_length(head.header("content-length"));
+    if (md5 && head.status == 200 && length && *length > k_trailing_hash_min) inline_md5 = false;
     if (head.status != 200 || !length || *length <= part || streams < 2) return ok();
     rest = download_ranges(*length, part);
+    inline_md5 = false;
+    if (md5) {
+      part_end.push_back(part);
+      for (const auto& r : rest) part_end.push_back(r.end);
+      part_at.push_back(0);
+      for (const auto& r : rest) part_at.push_back(r.begin);
+    }
     etag = head.header("etag");
     keep = part;
     std::size_t n = std::min(rest.size(), streams - 1);
@@ -111,6 +135,9 @@ Status download_to_file(S3Client& client, const std::string& full_key, const std
     if (written + chunk.size() > keep) chunk = chunk.substr(0, keep - written);
     TRY_STATUS(out.append(chunk));
     written += chunk.size();
+    if (inline_md5) md5->append(chunk);
+    else if (md5 && part_at.empty()) md5->advance(written);  // one big stream: trailing thread
+    else if (md5) report(0, written);
     if (progress) progress(chunk.size());
     if (written == keep) {
       cut = true;

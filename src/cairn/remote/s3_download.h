@@ -17,7 +17,11 @@
 //   streams of 64 MiB are rclone's defaults for S3. Figures: docs/benchmarks.md.
 // - Missing key -> not_found; a short or non-206 range -> unavailable (transient). No retries
 //   here; on failure the caller removes the partial file (a retry starts over).
-// `progress` receives the bytes as they arrive (from several threads).
+// `progress` receives the bytes as they arrive (from several threads). With `md5`, the bytes
+// are hashed as they land (trailing_md5.h): inline for a single stream of at most
+// k_trailing_hash_min bytes, else by its trailing thread, told the file's completed prefix
+// (the first part, then each range once all ranges before it are complete); the caller calls
+// md5->finish().
 #pragma once
 
 #include <cstdint>
@@ -27,11 +31,12 @@
 #include "cairn/env/env.h"
 #include "cairn/remote/remote.h"
 #include "cairn/remote/s3_client.h"
+#include "cairn/remote/trailing_md5.h"
 
 namespace cairn::remote::s3 {
 
 Status download_to_file(S3Client& client, const std::string& full_key, const std::string& display,
-                        env::WritableFile& out, const ByteProgress& progress);
+                        env::WritableFile& out, const ByteProgress& progress, TrailingMd5* md5 = nullptr);
 
 // The ranges [begin, end) after the first part of an object of `total` bytes, in parts of
 // `part_size` (the last one shorter); empty when the object fits in one part.

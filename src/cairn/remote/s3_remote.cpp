@@ -181,12 +181,35 @@ class S3Remote final : public Remote {
 
   Status get_file(const std::string& key, const std::string& local_path,
                   const ByteProgress& progress) override {
+    return download(key, local_path, progress, nullptr);
+  }
+
+  Expected<std::optional<std::string>> get_file_hashed(const std::string& key, const std::string& local_path,
+                                                       const ByteProgress& progress) override {
+    TrailingMd5 md5(m_env, local_path);
+    std::atomic<std::uint64_t> bytes{0};
+    TRY_STATUS(download(key, local_path,
+                        [&](std::uint64_t n) {
+                          bytes += n;
+                          if (progress) progress(n);
+                        },
+                        &md5));
+    auto hex = md5.finish(bytes.load());
+    if (!hex) {
+      (void)m_env->remove_file(local_path);
+      return std::unexpected(hex.error());
+    }
+    return std::move(*hex);
+  }
+
+  Status download(const std::string& key, const std::string& local_path, const ByteProgress& progress,
+                  TrailingMd5* md5) {
     TRY_STATUS(check_key(key));
     std::string display = m_client.display(key);
     auto file = m_env->open_write(local_path);
     if (!file)
       return std::unexpected(file.error().with_context("downloading " + display + " to " + local_path));
-    Status st = s3::download_to_file(m_client, full_key(key), display, **file, progress);
+    Status st = s3::download_to_file(m_client, full_key(key), display, **file, progress, md5);
     Status closed = (*file)->close();
     if (st && !closed) st = std::unexpected(closed.error().with_context("writing " + local_path));
     if (!st) {

@@ -25,6 +25,18 @@ Status stream_copy(env::ReadableFile& in, env::WritableFile& out, const ByteProg
   return ok();
 }
 
+Status stream_copy_chunks(env::ReadableFile& in, env::WritableFile& out,
+                          const std::function<void(std::string_view)>& on_chunk) {
+  char* buf = chunk_buffer();
+  while (true) {
+    ASSIGN_OR_RETURN(std::size_t n, in.read(buf, k_chunk));
+    if (n == 0) break;
+    TRY_STATUS(out.append(std::string_view(buf, n)));
+    on_chunk(std::string_view(buf, n));
+  }
+  return ok();
+}
+
 Status read_range(env::ReadableFile& in, std::uint64_t offset, std::uint64_t length, std::string& out) {
   char* buf = chunk_buffer();
   while (offset > 0) {

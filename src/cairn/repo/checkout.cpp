@@ -75,7 +75,10 @@ Expected<Plan> plan_output(Repository& repo, const OutputEntry& o, const std::st
   ASSIGN_OR_RETURN(auto wst, repo.env()->stat(out_abs, env::Follow::no));
   plan.existed = wst.has_value();
   if (!plan.is_dir) {
-    auto v = store.verify(o.id, cache::Verify::full);
+    // Presence only: materialize re-hashes the object before writing it (or skips that when
+    // the caller has just verified it, as pull has), so hashing here too would read a big
+    // object twice.
+    auto v = store.exists(o.id);
     if (!v || !*v) {
       plan.failure = v ? "missing cache object " + o.id.value + " for " + repo.rel_to_cwd(out_abs)
                        : v.error().message();

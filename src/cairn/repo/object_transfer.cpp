@@ -56,11 +56,23 @@ Status download_object(Repository& repo, remote::Remote& remote, const ObjectId&
     (void)env->remove_file(tmp);
     return std::unexpected(std::move(e));
   };
-  if (auto s = remote.get_file(remote_key(id), tmp, progress); !s) return fail(s.error());
-  auto h = object::hash_file(env, tmp, mode_of(id));
-  if (!h) return fail(h.error());
-  counters().bytes_verified.fetch_add(h->size, std::memory_order_relaxed);
-  if (h->md5 != id.digest()) return fail(corrupt_download(remote, id, "its content hashes to " + h->md5));
+  // The remote hashes what it writes as it arrives where it can (trailing_md5.h); else (and
+  // for legacy md5-dos2unix ids, which hash differently) the file is read once more here.
+  auto got = remote.get_file_hashed(remote_key(id), tmp, progress);
+  if (!got) return fail(got.error());
+  std::string digest;
+  if (*got && mode_of(id) == HashMode::md5) {
+    auto st = env->stat(tmp, env::Follow::no);
+    if (!st) return fail(st.error());
+    if (*st) counters().bytes_verified.fetch_add((*st)->size, std::memory_order_relaxed);
+    digest = std::move(**got);
+  } else {
+    auto h = object::hash_file(env, tmp, mode_of(id));
+    if (!h) return fail(h.error());
+    counters().bytes_verified.fetch_add(h->size, std::memory_order_relaxed);
+    digest = std::move(h->md5);
+  }
+  if (digest != id.digest()) return fail(corrupt_download(remote, id, "its content hashes to " + digest));
   if (id.is_dir()) {
     auto bytes = env->read_file(tmp);
     if (!bytes) return fail(bytes.error());

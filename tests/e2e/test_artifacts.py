@@ -446,6 +446,10 @@ def test_git_provenance_run_exit_code_and_dvc_remote_root(cairn, dvc, tmp_path, 
     r = run("run", "--", "sh", "-c", 'test -n "$CAIRN_RUN_ID" && exit 7', ok=False)
     assert r.returncode == 7
     assert run("run", "--", "/nonexistent/cmd", ok=False).returncode == 127
+    # The command is started through the Env: an injected spawn failure is one clear error, 127.
+    r = cairn.run("run", "--", "true", cwd=repo, extra_env={**env, "CAIRN_FAULT": "op=spawn,errno=EACCES"}, ok=False)
+    assert r.returncode == 127, r.describe()
+    assert "cannot run 'true'" in r.stderr and "ermission denied" in r.stderr, r.describe()
 
 
 def test_log_a_directory_and_depth_limited_lineage(sqlite_local, tmp_path):

@@ -5,6 +5,8 @@
 #include <csignal>
 #include <filesystem>
 
+#include <unistd.h>
+
 #include "cairn/env/fault_env.h"
 #include "cairn/env/posix_env.h"
 #include "test_util.h"
@@ -80,3 +82,39 @@ TEST(Spawn, FaultEnvInjectsSpawnFailure) {
 }
 
 }  // namespace
+
+namespace {
+// The process group id of the process with this pid (field 5 of /proc/<pid>/stat).
+std::string pgrp_of_output(Process& p) {
+  std::string out = collect(p, OutputStream::out);
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  return out;
+}
+}  // namespace
+
+TEST(Spawn, ProcessGroupOwnOrInheritedAndSignalsFollowIt) {
+  PosixEnv env;
+  for (ProcessGroup group : {ProcessGroup::own, ProcessGroup::inherit}) {
+    SpawnOptions o;
+    // The shell's process group: cut reads its own stat, and it is in the shell's group.
+    o.argv = {"/bin/sh", "-c", "cut -d' ' -f5 /proc/self/stat"};
+    o.output = ChildOutput::pipe;
+    o.group = group;
+    auto p = env.spawn(o);
+    ASSERT_TRUE(p) << p.error().message();
+    std::string pgrp = pgrp_of_output(**p);
+    if (group == ProcessGroup::own) EXPECT_EQ(pgrp, std::to_string((*p)->pid()));
+    else EXPECT_EQ(pgrp, std::to_string(::getpgrp()));
+    ASSERT_TRUE((*p)->wait());
+    // signal() reaches a child that stays in our group too (and does not signal us).
+    SpawnOptions s;
+    s.argv = {"/bin/sh", "-c", "exec sleep 30"};
+    s.group = group;
+    auto sleeper = env.spawn(s);
+    ASSERT_TRUE(sleeper) << sleeper.error().message();
+    (*sleeper)->signal(SIGTERM);
+    auto rc = (*sleeper)->wait();
+    ASSERT_TRUE(rc);
+    EXPECT_EQ(*rc, 128 + SIGTERM);
+  }
+}

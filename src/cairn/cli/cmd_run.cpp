@@ -2,10 +2,6 @@
 // CAIRN_RUN_JOURNAL; every artifact it reads with `cairn artifact get` (or the Python API)
 // becomes based_on of every artifact it logs afterwards. Exits with the child's exit code
 // (128 + signal when killed; 127 when CMD cannot be started).
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -15,8 +11,7 @@
 #include "cairn/cli/artifact_cli.h"
 #include "cairn/cli/commands.h"
 #include "cairn/cli/output.h"
-
-extern char** environ;
+#include "cairn/env/env.h"
 
 namespace cairn::cli {
 namespace {
@@ -26,33 +21,26 @@ struct RunFlags {
   std::vector<std::string> command;
 };
 
-int spawn_and_wait(const std::vector<std::string>& command, const std::vector<std::string>& extra_env) {
-  std::vector<std::string> env_strings;
-  for (char** e = environ; *e; ++e) {
-    std::string_view kv(*e);
-    if (kv.starts_with("CAIRN_RUN_ID=") || kv.starts_with("CAIRN_RUN_JOURNAL=")) continue;
-    env_strings.emplace_back(kv);
-  }
-  env_strings.insert(env_strings.end(), extra_env.begin(), extra_env.end());
-  std::vector<char*> envp, argv;
-  for (auto& s : env_strings) envp.push_back(s.data());
-  envp.push_back(nullptr);
-  std::vector<std::string> args = command;
-  for (auto& s : args) argv.push_back(s.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  int rc = ::posix_spawnp(&pid, argv[0], nullptr, nullptr, argv.data(), envp.data());
-  if (rc != 0) {
-    std::fprintf(stderr, "ERROR: cannot run '%s': %s\n", command[0].c_str(), std::strerror(rc));
+// Through the Env (so CAIRN_FAULT=op=spawn reaches it), in cairn's own process group: the
+// command may read the terminal and gets its Ctrl-C, as when a shell runs it.
+int spawn_and_wait(const std::vector<std::string>& command,
+                   const std::vector<std::pair<std::string, std::string>>& extra_env) {
+  env::SpawnOptions o;
+  o.argv = command;
+  o.env_set = extra_env;  // replaces any inherited CAIRN_RUN_ID/CAIRN_RUN_JOURNAL/CAIRN_RUN_NAME
+  o.output = env::ChildOutput::inherit;
+  o.group = env::ProcessGroup::inherit;
+  auto child = env::default_env()->spawn(o);
+  if (!child) {
+    std::fprintf(stderr, "ERROR: cannot run '%s': %s\n", command[0].c_str(), child.error().message().c_str());
     return 127;
   }
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) return k_exit_error;
+  auto status = (*child)->wait();
+  if (!status) {
+    std::fprintf(stderr, "ERROR: waiting for '%s': %s\n", command[0].c_str(), status.error().message().c_str());
+    return k_exit_error;
   }
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return k_exit_error;
+  return *status;
 }
 
 void run_run(CliContext& ctx, const RunFlags& f) {
@@ -62,8 +50,8 @@ void run_run(CliContext& ctx, const RunFlags& f) {
   if (!run) return void(ctx.exit_code = artifact_error(run.error()));
   if (!ctx.quiet) std::fprintf(stderr, "run %s\n", run->run_id.c_str());
   std::fflush(stdout);
-  ctx.exit_code = spawn_and_wait(f.command, {"CAIRN_RUN_ID=" + run->run_id, "CAIRN_RUN_JOURNAL=" + run->journal_path,
-                                             "CAIRN_RUN_NAME=" + f.name});
+  ctx.exit_code = spawn_and_wait(
+      f.command, {{"CAIRN_RUN_ID", run->run_id}, {"CAIRN_RUN_JOURNAL", run->journal_path}, {"CAIRN_RUN_NAME", f.name}});
 }
 
 }  // namespace

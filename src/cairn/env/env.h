@@ -89,12 +89,19 @@ class FileLock {
 // with Process::read_output().
 enum class ChildOutput { inherit, pipe };
 
+enum class ProcessGroup { own, inherit };
+
 struct SpawnOptions {
   std::vector<std::string> argv;  // argv[0] is the executable (absolute, or looked up in PATH)
   std::string cwd;                // empty: the current directory
   // Variables set (or replaced) on top of this process's environment.
   std::vector<std::pair<std::string, std::string>> env_set;
   ChildOutput output = ChildOutput::inherit;
+  // own: the child leads a new process group, so Process::signal() reaches everything it
+  // starts (pipeline stages). inherit: it stays in this process's group, as a shell's
+  // foreground job: it may read the terminal and gets the terminal's Ctrl-C directly
+  // (`cairn run -- CMD`).
+  ProcessGroup group = ProcessGroup::own;
 };
 
 enum class OutputStream { out, err };

@@ -21,13 +21,15 @@ namespace {
 
 class PosixProcess : public Process {
  public:
-  PosixProcess(pid_t pid, int out_fd, int err_fd) : m_pid(pid), m_fds{out_fd, err_fd} {}
+  // group: whether the child leads its own process group (signals then go to the group).
+  PosixProcess(pid_t pid, int out_fd, int err_fd, ProcessGroup group)
+      : m_pid(pid), m_target(group == ProcessGroup::own ? -pid : pid), m_fds{out_fd, err_fd} {}
   ~PosixProcess() override {
     for (int fd : m_fds)
       if (fd >= 0) ::close(fd);
     std::lock_guard lock(m_mu);
     if (!m_reaped) {
-      ::kill(-m_pid, SIGKILL);
+      ::kill(m_target, SIGKILL);
       int st = 0;
       while (::waitpid(m_pid, &st, 0) < 0 && errno == EINTR) {
       }
@@ -89,11 +91,12 @@ class PosixProcess : public Process {
 
   void signal(int signo) override {
     std::lock_guard lock(m_mu);
-    if (!m_reaped) ::kill(-m_pid, signo);
+    if (!m_reaped) ::kill(m_target, signo);
   }
 
  private:
   pid_t m_pid;
+  pid_t m_target;  // what kill() is sent to: -pid (the child's group) or pid (the child alone)
   int m_fds[2];
   std::mutex m_mu;
   bool m_reaped = false;
@@ -141,9 +144,14 @@ Expected<std::unique_ptr<Process>> PosixEnv::spawn(const SpawnOptions& o) {
   posix_spawnattr_setsigmask(&attr, &none);
   // SIGINT/SIGTERM/SIGPIPE etc. back to their defaults (the parent may ignore or block them).
   posix_spawnattr_setsigdefault(&attr, &all);
-  // Its own process group, so signal() reaches what the child starts (a shell's commands).
-  posix_spawnattr_setpgroup(&attr, 0);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
+  // Its own process group (unless asked to stay in ours), so signal() reaches what the child
+  // starts (a shell's commands).
+  short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
+  if (o.group == ProcessGroup::own) {
+    posix_spawnattr_setpgroup(&attr, 0);
+    flags |= POSIX_SPAWN_SETPGROUP;
+  }
+  posix_spawnattr_setflags(&attr, flags);
   if (o.output == ChildOutput::pipe) {
     posix_spawn_file_actions_adddup2(&fa, out_pipe[1], 1);
     posix_spawn_file_actions_adddup2(&fa, err_pipe[1], 2);
@@ -170,7 +178,7 @@ Expected<std::unique_ptr<Process>> PosixEnv::spawn(const SpawnOptions& o) {
     if (rc == ENOENT) return make_error(ErrorCode::not_found, "executable '" + o.argv[0] + "' not found");
     return errno_error(rc, "starting " + o.argv[0]);
   }
-  return std::unique_ptr<Process>(std::make_unique<PosixProcess>(pid, out_pipe[0], err_pipe[0]));
+  return std::unique_ptr<Process>(std::make_unique<PosixProcess>(pid, out_pipe[0], err_pipe[0], o.group));
 }
 
 }  // namespace cairn::env

@@ -174,7 +174,9 @@ def start_seaweedfs(exe: Path, data: Path, log, keys: tuple):
     argv = [str(exe), "server", f"-dir={data}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1", "-master.telemetry=false",
             f"-master.port={ports['master']}", f"-master.port.grpc={ports['master.grpc']}",
             f"-volume.port={ports['volume']}", f"-volume.port.grpc={ports['volume.grpc']}",
-            "-master.volumeSizeLimitMB=1024", "-volume.max=0",
+            # many buckets (each a collection of several volumes) and 1 GiB objects: small
+            # volumes, and room for many of them (volume files grow as written)
+            "-master.volumeSizeLimitMB=256", "-volume.max=1000",
             "-filer", f"-filer.port={ports['filer']}", f"-filer.port.grpc={ports['filer.grpc']}",
             "-s3", f"-s3.port={ports['s3']}", f"-s3.port.grpc={ports['s3.grpc']}", "-s3.port.iceberg=0",
             "-s3.port.lance=0"]

@@ -263,8 +263,8 @@ class Seaweedfs:
                     f"-master.port={ports[0]}", f"-master.port.grpc={ports[1]}", f"-volume.port={ports[2]}",
                     f"-volume.port.grpc={ports[3]}", "-master.volumeSizeLimitMB=256",
                     # each bucket is a collection that takes several volumes; `weed server`
-                    # allows 8 volumes unless told (0: as many as the free disk allows)
-                    "-volume.max=0", "-filer",
+                    # allows 8 volumes unless told
+                    "-volume.max=1000", "-filer",
                     f"-filer.port={ports[4]}", f"-filer.port.grpc={ports[5]}", "-s3", f"-s3.port={ports[6]}",
                     f"-s3.port.grpc={ports[7]}", "-s3.port.iceberg=0", "-s3.port.lance=0"]
             self.proc = subprocess.Popen(argv, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,

@@ -150,7 +150,7 @@ Expected<std::string> LocalRemote::get_bytes(const std::string& key, ByteRange r
   return out;
 }
 
-Status LocalRemote::get_file(const std::string& key, const std::string& local_path, const ByteProgress& progress) {
+Expected<LocalRemote::OpenObject> LocalRemote::open_object(const std::string& key) {
   ASSIGN_OR_RETURN(auto info, stat(key));
   if (!info) return make_error(ErrorCode::not_found, "object " + key + " not found in " + m_root);
   auto in = m_env->open_read(path_of(key));
@@ -159,28 +159,26 @@ Status LocalRemote::get_file(const std::string& key, const std::string& local_pa
       return make_error(ErrorCode::not_found, "object " + key + " not found in " + m_root);
     return std::unexpected(in.error());
   }
+  return OpenObject{info->size, std::move(*in)};
+}
+
+Status LocalRemote::get_file(const std::string& key, const std::string& local_path, const ByteProgress& progress) {
+  ASSIGN_OR_RETURN(auto in, open_object(key));
   ASSIGN_OR_RETURN(auto out, m_env->open_write(local_path));
-  TRY_STATUS(stream_copy(**in, *out, progress));
+  TRY_STATUS(stream_copy(*in.file, *out, progress));
   return out->close();
 }
 
 Expected<std::optional<std::string>> LocalRemote::get_file_hashed(const std::string& key, const std::string& local_path,
                                                                   const ByteProgress& progress) {
-  ASSIGN_OR_RETURN(auto info, stat(key));
-  if (!info) return make_error(ErrorCode::not_found, "object " + key + " not found in " + m_root);
-  auto in = m_env->open_read(path_of(key));
-  if (!in) {
-    if (in.error().code() == ErrorCode::not_found)
-      return make_error(ErrorCode::not_found, "object " + key + " not found in " + m_root);
-    return std::unexpected(in.error());
-  }
+  ASSIGN_OR_RETURN(auto in, open_object(key));
   ASSIGN_OR_RETURN(auto out, m_env->open_write(local_path));
   // Small objects are hashed inline as they are copied; big ones by a thread trailing the copy
   // (reading the new file back from the page cache), so hashing overlaps copying.
   TrailingMd5 md5(m_env, local_path);
-  const bool trailing = info->size > k_trailing_hash_min;
+  const bool trailing = in.size > k_trailing_hash_min;
   std::uint64_t copied = 0;
-  TRY_STATUS(stream_copy_chunks(**in, *out, [&](std::string_view chunk) {
+  TRY_STATUS(stream_copy_chunks(*in.file, *out, [&](std::string_view chunk) {
     copied += chunk.size();
     if (trailing) md5.advance(copied);
     else md5.append(chunk);

@@ -58,6 +58,12 @@ class LocalRemote : public Remote {
 
  private:
   std::string path_of(const std::string& key) const;
+  // The object at key, opened for reading, and its size; not_found naming the key.
+  struct OpenObject {
+    std::uint64_t size;
+    std::unique_ptr<env::ReadableFile> file;
+  };
+  Expected<OpenObject> open_object(const std::string& key);
   // Writes a temp file next to the key's path with `fill`, then renames it over the key.
   Status publish(const std::string& key, const std::function<Status(env::WritableFile&)>& fill);
   // Visits every object under `dir` (whose key prefix is `dir_key`, "" or "a/b/").
